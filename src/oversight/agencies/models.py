@@ -1,0 +1,46 @@
+"""Member agencies of the partnership."""
+
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.audit.recorder import Audited
+from oversight.db import Base, Timestamps, UUIDPk
+
+
+class Sector(StrEnum):
+    police = "police"
+    local_authority = "local_authority"
+    rocu = "rocu"
+    cyber_resilience_centre = "cyber_resilience_centre"
+    education = "education"
+    health = "health"
+    social_care = "social_care"
+    charity = "charity"
+    business = "business"
+    other = "other"
+
+
+class AgencyStatus(StrEnum):
+    active = "active"
+    suspended = "suspended"
+
+
+class Agency(UUIDPk, Timestamps, Audited, Base):
+    __tablename__ = "agency"
+    __audit_resource__ = "agency"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    sector: Mapped[Sector] = mapped_column(String(32))
+    status: Mapped[AgencyStatus] = mapped_column(String(16), default=AgencyStatus.active)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def audit_action(self, op: str, changes: dict[str, object]) -> str:
+        status = changes.get("status")
+        if op == "update" and isinstance(status, dict):
+            return "agency.suspend" if status.get("after") == "suspended" else "agency.reinstate"
+        return super().audit_action(op, changes)

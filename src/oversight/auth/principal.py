@@ -1,0 +1,170 @@
+"""Who is calling: the bearer token checked against the database on every request."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request, Security
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.security import OAuth2, SecurityScopes
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oversight.agencies.models import Agency, AgencyStatus
+from oversight.audit.recorder import Actor, record, set_actor
+from oversight.auth.scopes import SCOPE_DESCRIPTIONS, Role, Scope, parse_scope, scopes_for_roles
+from oversight.auth.tokens import TokenCodec
+from oversight.db import SessionDep
+from oversight.errors import Forbidden, Unauthorized
+from oversight.service_accounts.models import ServiceAccount
+from oversight.users.models import User
+
+TOKEN_URL = "/api/v1/auth/token"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: Literal["user", "service"]
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    roles: frozenset[str]
+    scopes: frozenset[str]
+
+    @property
+    def is_user(self) -> bool:
+        return self.kind == "user"
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.admin in self.roles
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return Role.agency_admin in self.roles
+
+    def is_editor_of(self, agency_id: uuid.UUID) -> bool:
+        if self.agency_id != agency_id:
+            return False
+        return Role.editor in self.roles or (
+            self.kind == "service" and any(s.endswith(":write") for s in self.scopes)
+        )
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.kind, str(self.id), str(self.agency_id))
+
+
+class BearerOAuth2(OAuth2):
+    """OAuth2 (password and client-credentials flows) that yields the bearer token itself."""
+
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return token.strip()
+
+
+oauth2 = BearerOAuth2(
+    flows=OAuthFlows(
+        password=OAuthFlowPassword(tokenUrl=TOKEN_URL, scopes=dict(SCOPE_DESCRIPTIONS)),
+        clientCredentials=OAuthFlowClientCredentials(
+            tokenUrl=TOKEN_URL, scopes=dict(SCOPE_DESCRIPTIONS)
+        ),
+    ),
+    scheme_name="OAuth2",
+    description="Members log in with the password grant; partner systems with client credentials.",
+    auto_error=False,
+)
+
+
+def load_principal(session: Session, codec: TokenCodec, token: str) -> Principal:
+    """Decode the token and confirm, in one indexed lookup, that it still stands."""
+    claims = codec.decode(token)
+    if claims.kind == "user":
+        row = session.execute(
+            select(User.is_active, User.token_version, User.roles, User.agency_id, Agency.status)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(User.id == claims.sub)
+        ).first()
+        roles = frozenset(row.roles) if row else frozenset()
+        allowed = scopes_for_roles(roles)
+    elif claims.kind == "service":
+        row = session.execute(
+            select(
+                ServiceAccount.is_active,
+                ServiceAccount.token_version,
+                ServiceAccount.scopes,
+                ServiceAccount.agency_id,
+                Agency.status,
+            )
+            .join(Agency, Agency.id == ServiceAccount.agency_id)
+            .where(ServiceAccount.id == claims.sub)
+        ).first()
+        roles = frozenset()
+        allowed = frozenset(row.scopes) if row else frozenset()
+    else:
+        raise Unauthorized("Access token is of an unknown kind")
+    if (
+        row is None
+        or not row.is_active
+        or row.token_version != claims.ver
+        or row.status != AgencyStatus.active
+        or row.agency_id != claims.agency
+    ):
+        raise Unauthorized("Access token has been revoked")
+    return Principal(
+        kind=claims.kind,  # type: ignore[arg-type]
+        id=claims.sub,
+        agency_id=claims.agency,
+        roles=roles,
+        scopes=parse_scope(claims.scope) & allowed,
+    )
+
+
+def require(
+    security_scopes: SecurityScopes,
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2)],
+) -> Principal:
+    if not token:
+        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'")
+    principal = load_principal(session, request.app.state.tokens, token)
+    set_actor(session, principal.actor)
+    request.state.principal_id = str(principal.id)
+    missing = [s for s in security_scopes.scopes if s not in principal.scopes]
+    if missing:
+
+        def _denied(s: Session) -> None:
+            record(
+                s,
+                "auth.permission_denied",
+                outcome="denied",
+                changes={
+                    "required_scope": missing,
+                    "method": request.method,
+                    "path": request.url.path,
+                },
+            )
+
+        raise Forbidden(
+            f"This needs the scope {' '.join(missing)}, which the token does not carry",
+            after_rollback=[_denied],
+        )
+    return principal
+
+
+def _scoped(*scopes: Scope) -> object:
+    return Security(require, scopes=[s.value for s in scopes])
+
+
+AnyPrincipal = Annotated[Principal, Security(require)]
+BulletinsRead = Annotated[Principal, _scoped(Scope.bulletins_read)]
+BulletinsWrite = Annotated[Principal, _scoped(Scope.bulletins_write)]
+MeetingsRead = Annotated[Principal, _scoped(Scope.meetings_read)]
+MeetingsWrite = Annotated[Principal, _scoped(Scope.meetings_write)]
+ActionsRead = Annotated[Principal, _scoped(Scope.actions_read)]
+ActionsWrite = Annotated[Principal, _scoped(Scope.actions_write)]
+AuditRead = Annotated[Principal, _scoped(Scope.audit_read)]
+AdminScope = Annotated[Principal, _scoped(Scope.admin)]

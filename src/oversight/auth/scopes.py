@@ -1,0 +1,66 @@
+"""Roles, scopes, and which scopes each role brings."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    member = "member"
+    editor = "editor"
+    agency_admin = "agency_admin"
+    admin = "admin"
+    auditor = "auditor"
+
+
+class Scope(StrEnum):
+    bulletins_read = "bulletins:read"
+    bulletins_write = "bulletins:write"
+    meetings_read = "meetings:read"
+    meetings_write = "meetings:write"
+    actions_read = "actions:read"
+    actions_write = "actions:write"
+    audit_read = "audit:read"
+    admin = "admin"
+
+
+SCOPE_DESCRIPTIONS: dict[str, str] = {
+    Scope.bulletins_read: "Read threat bulletins your classification allows",
+    Scope.bulletins_write: "Create, edit, publish and withdraw your agency's bulletins",
+    Scope.meetings_read: "Read meetings and minutes your classification allows",
+    Scope.meetings_write: "Create and minute your agency's meetings",
+    Scope.actions_read: "Read action items your classification allows",
+    Scope.actions_write: "Create and update action items",
+    Scope.audit_read: "Read and verify the audit trail",
+    Scope.admin: "Manage agencies, users and service accounts",
+}
+
+READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
+WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.member: READ_SCOPES,
+    Role.editor: READ_SCOPES | WRITE_SCOPES,
+    Role.agency_admin: READ_SCOPES | {Scope.admin},
+    Role.admin: READ_SCOPES | {Scope.admin},
+    Role.auditor: READ_SCOPES | {Scope.audit_read},
+}
+
+# What a partner system may be granted; administration stays with people.
+SERVICE_ACCOUNT_SCOPES = READ_SCOPES | WRITE_SCOPES
+# Roles an agency admin may never hand out.
+RESERVED_ROLES = frozenset({Role.admin, Role.auditor})
+
+
+def scopes_for_roles(roles: list[str] | frozenset[str]) -> frozenset[str]:
+    out: set[str] = set(ROLE_SCOPES[Role.member])
+    for role in roles:
+        if role in Role.__members__:
+            out |= ROLE_SCOPES[Role(role)]
+    return frozenset(out)
+
+
+def parse_scope(value: str | None) -> frozenset[str]:
+    return frozenset(value.split()) if value else frozenset()
+
+
+def format_scope(scopes: frozenset[str] | set[str]) -> str:
+    return " ".join(sorted(scopes))

@@ -1,0 +1,44 @@
+"""`oversight db upgrade|current`."""
+
+import typer
+
+from oversight import migrations
+from oversight.cli.output import JsonOpt, emit, fail
+from oversight.config import get_settings
+from oversight.db import make_engine
+
+app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True)
+
+
+@app.command()
+def upgrade(as_json: bool = JsonOpt) -> None:
+    """Migrate the database to the latest schema."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        migrations.upgrade(engine)
+        current = sorted(migrations.current_revisions(engine))
+    except Exception as exc:
+        fail(f"migration failed: {exc}", as_json)
+    finally:
+        engine.dispose()
+    emit({"revision": current}, as_json, f"database at revision {', '.join(current)}")
+
+
+@app.command()
+def current(as_json: bool = JsonOpt) -> None:
+    """Show the database's schema revision and whether it is the latest."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        now = sorted(migrations.current_revisions(engine))
+        heads = sorted(migrations.head_revisions())
+    except Exception as exc:
+        fail(f"cannot read the schema revision: {exc}", as_json)
+    finally:
+        engine.dispose()
+    up_to_date = now == heads
+    emit(
+        {"revision": now, "head": heads, "up_to_date": up_to_date},
+        as_json,
+        f"revision {', '.join(now) or '(none)'}"
+        + (" (latest)" if up_to_date else f"; latest is {', '.join(heads)}"),
+    )

@@ -1,0 +1,28 @@
+"""`oversight openapi`: write the OpenAPI schema."""
+
+import json
+from pathlib import Path
+
+import typer
+
+from oversight.cli.output import JsonOpt, emit
+
+
+def schema_text() -> str:
+    from oversight.main import create_app
+
+    app = create_app()
+    return json.dumps(app.openapi(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def openapi(
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Write the OpenAPI schema (to stdout, or to --output)."""
+    text = schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text)
+    emit({"written": str(output)}, as_json, f"wrote {output}")

@@ -1,0 +1,39 @@
+"""Partner systems of an agency, authenticating with OAuth2 client credentials."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.audit.recorder import Audited
+from oversight.db import Base, Timestamps, UUIDPk
+
+
+class ServiceAccount(UUIDPk, Timestamps, Audited, Base):
+    __tablename__ = "service_account"
+    __audit_resource__ = "service_account"
+    __audit_secret__ = frozenset({"secret_hash"})
+
+    name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    scopes: Mapped[list[Any]] = mapped_column(default=list)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    token_version: Mapped[int] = mapped_column(default=1)
+    revoked_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+        if op == "update":
+            if "revoked_at" in changes:
+                return "service_account.revoke"
+            if "token_version" in changes and "scopes" not in changes:
+                return "service_account.rotate_secret"
+            if "scopes" in changes:
+                return "service_account.scopes_change"
+        return super().audit_action(op, changes)

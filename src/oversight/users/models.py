@@ -1,0 +1,42 @@
+"""People: each belongs to exactly one agency."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.audit.recorder import Audited
+from oversight.db import Base, Timestamps, UUIDPk
+
+
+class User(UUIDPk, Timestamps, Audited, Base):
+    __tablename__ = "user_account"
+    __audit_resource__ = "user"
+    __audit_secret__ = frozenset({"password_hash"})
+    __audit_ignore__ = frozenset({"created_at", "updated_at", "last_login_at"})
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    roles: Mapped[list[Any]] = mapped_column(default=lambda: ["member"])
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped to revoke every token issued before: disable, password change, logout.
+    token_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+        if op == "update":
+            if "roles" in changes:
+                return "user.roles_change"
+            if "is_active" in changes:
+                return "user.enable" if changes["is_active"].get("after") else "user.disable"
+            if "password_changed_at" in changes:
+                return "user.password_change"
+        return super().audit_action(op, changes)
