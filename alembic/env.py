@@ -1,10 +1,25 @@
 """Migrations run on the engine handed in by the application, or on OVERSIGHT_DATABASE_URL."""
 
+from typing import Any
+
 from alembic import context
+from sqlalchemy import JSON
 
 from oversight.config import get_settings
-from oversight.db import make_engine
+from oversight.db import UTCDateTime, make_engine
 from oversight.models import Base
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render the project's column types by name, so migrations read cleanly."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        autogen_context.imports.add("from oversight.db import UTCDateTime")
+        return "UTCDateTime()"
+    if type_ == "type" and isinstance(obj, JSON):
+        autogen_context.imports.add("from oversight.db import JSONDoc")
+        return "JSONDoc"
+    return False
+
 
 config = context.config
 engine = config.attributes.get("engine") or make_engine(get_settings().database_url)
@@ -15,6 +30,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,7 +8,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("oversight.errors")
@@ -219,6 +221,27 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
+    # Two writers raced on the same version: the loser is told, nothing is overwritten.
+    return problem_response(
+        request,
+        412,
+        PreconditionFailed.title,
+        PreconditionFailed.slug,
+        "The resource was changed by someone else meanwhile; read it again and retry",
+    )
+
+
+async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request,
+        409,
+        Conflict.title,
+        Conflict.slug,
+        "The request conflicts with the current state of the resource",
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"request_id": request_id_of(request.scope)})
     return problem_response(
@@ -230,4 +253,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(Exception, _on_unexpected)

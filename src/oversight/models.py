@@ -4,6 +4,7 @@ from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
 from oversight.auth.models import LoginFailure, RefreshToken
 from oversight.db import Base
+from oversight.idempotency.models import IdempotencyRecord
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
 
@@ -12,6 +13,7 @@ __all__ = [
     "AuditChainHead",
     "AuditRecord",
     "Base",
+    "IdempotencyRecord",
     "LoginFailure",
     "RefreshToken",
     "ServiceAccount",
