@@ -1,0 +1,61 @@
+"""The columns every classified item carries, and its recipient index tables."""
+
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import Column, ColumnElement, ForeignKey, Index, String, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.db import Base
+
+
+class Classified:
+    """Mixin for a model under the access classification of contract §4.
+
+    `recipient_agencies`/`recipient_users` hold the lists as written (shown and audited);
+    the `<table>_recipient_agency` / `_user` tables index them for the SQL policy filter.
+    """
+
+    __recipient_agency_table__: ClassVar[Table]
+    __recipient_user_table__: ClassVar[Table]
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    tlp: Mapped[str] = mapped_column(String(16))
+    protective_marking: Mapped[str] = mapped_column(String(32), default="OFFICIAL")
+    recipient_agencies: Mapped[list[Any]] = mapped_column(default=list)
+    recipient_users: Mapped[list[Any]] = mapped_column(default=list)
+    names_agencies: Mapped[bool] = mapped_column(default=False)
+
+    @classmethod
+    def draft_clause(cls) -> ColumnElement[bool] | None:
+        """SQL true for drafts (readable only by the author and the owner's editors)."""
+        return None
+
+    @classmethod
+    def extra_readers(cls, principal: Any) -> ColumnElement[bool] | None:
+        """Readers beyond the classification (e.g. an action's owner agency)."""
+        return None
+
+
+def recipient_tables(item_table: str) -> tuple[Table, Table]:
+    """The two index tables of a classified model: (item, agency) and (item, user)."""
+    agencies = Table(
+        f"{item_table}_recipient_agency",
+        Base.metadata,
+        Column(
+            "item_id", Uuid, ForeignKey(f"{item_table}.id", ondelete="CASCADE"), primary_key=True
+        ),
+        Column("agency_id", Uuid, ForeignKey("agency.id"), primary_key=True),
+        Index(f"ix_{item_table}_recipient_agency_agency", "agency_id", "item_id"),
+    )
+    users = Table(
+        f"{item_table}_recipient_user",
+        Base.metadata,
+        Column(
+            "item_id", Uuid, ForeignKey(f"{item_table}.id", ondelete="CASCADE"), primary_key=True
+        ),
+        Column("user_id", Uuid, ForeignKey("user_account.id"), primary_key=True),
+        Index(f"ix_{item_table}_recipient_user_user", "user_id", "item_id"),
+    )
+    return agencies, users

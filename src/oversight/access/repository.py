@@ -1,0 +1,142 @@
+"""The classified repository: every query of a classified model starts from `base()`.
+
+A repository cannot be built without a principal, and `get`, `list` and every other read
+share the one base query filtered by `visible_to`, so a hidden row is simply not found (404),
+exactly like an id that does not exist. Reads of AMBER, AMBER+STRICT and RED items are
+recorded in the audit trail here, the only place they happen.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from oversight.access.classification import AUDITED_READS, TLP
+from oversight.access.models import Classified
+from oversight.access.policy import visible_to
+from oversight.agencies.models import Agency
+from oversight.audit.recorder import record
+from oversight.auth.principal import Principal
+from oversight.errors import NotFound, Unprocessable
+from oversight.pagination import PageParams, keyset_page
+from oversight.users.models import User
+
+M = TypeVar("M", bound=Classified)
+
+
+class ClassifiedRepository(Generic[M]):
+    model: type[M]
+    resource: str
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        if principal is None:
+            raise TypeError("a classified repository needs the principal it reads for")
+        self.session = session
+        self.principal = principal
+
+    def base(self) -> Select[tuple[M]]:
+        return select(self.model).where(visible_to(self.principal, self.model))
+
+    def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> M:
+        stmt = self.base().where(self.model.id == item_id)  # type: ignore[attr-defined]
+        if for_update:
+            stmt = stmt.with_for_update(of=self.model)  # type: ignore[arg-type]
+        item = self.session.scalars(stmt).first()
+        if item is None:
+            raise NotFound(f"No {self.resource.replace('_', ' ')} with id {item_id}")
+        self.record_reads([item])
+        return item
+
+    def exists(self, item_id: uuid.UUID) -> bool:
+        stmt = self.base().where(self.model.id == item_id)  # type: ignore[attr-defined]
+        return self.session.scalars(stmt.limit(1)).first() is not None
+
+    def page(
+        self,
+        params: PageParams,
+        *filters: Any,
+        keys: Sequence[InstrumentedAttribute[Any]] | None = None,
+        stmt: Select[tuple[M]] | None = None,
+    ) -> list[M]:
+        query = (stmt if stmt is not None else self.base()).where(*filters)
+        keys = keys or [self.model.created_at, self.model.id]  # type: ignore[attr-defined]
+        rows = keyset_page(self.session, query, params, keys)
+        self.record_reads(rows)
+        return rows
+
+    def count(self, *filters: Any) -> int:
+        sub = self.base().where(*filters).subquery()
+        return self.session.scalar(select(func.count()).select_from(sub)) or 0
+
+    def record_reads(self, items: Iterable[M]) -> None:
+        for item in items:
+            if item.tlp in AUDITED_READS:
+                record(
+                    self.session,
+                    f"{self.resource}.read",
+                    resource_type=self.resource,
+                    resource_id=item.id,  # type: ignore[attr-defined]
+                    changes={"tlp": item.tlp},
+                )
+
+    # Writing the classification: the lists as written, and their index rows.
+
+    def validate_recipients(
+        self, agencies: Sequence[uuid.UUID], users: Sequence[uuid.UUID]
+    ) -> None:
+        """Recipients must exist (422 otherwise); says which ids are unknown."""
+        errors = []
+        for field, model, ids in (
+            ("recipient_agencies", Agency, set(agencies)),
+            ("recipient_users", User, set(users)),
+        ):
+            if not ids:
+                continue
+            found = set(self.session.scalars(select(model.id).where(model.id.in_(ids))))
+            missing = sorted(str(i) for i in ids - found)
+            if missing:
+                errors.append(
+                    {
+                        "loc": ["body", field],
+                        "msg": f"Unknown ids: {', '.join(missing)}",
+                        "type": "unknown_id",
+                    }
+                )
+        if errors:
+            raise Unprocessable(
+                "Some recipients do not exist: " + "; ".join(e["msg"] for e in errors),
+                extra={"errors": errors},
+            )
+
+    def classify(
+        self,
+        item: M,
+        *,
+        tlp: TLP | str,
+        recipient_agencies: Sequence[uuid.UUID],
+        recipient_users: Sequence[uuid.UUID],
+        protective_marking: str,
+    ) -> None:
+        """Set an item's classification and rewrite its recipient index rows."""
+        agencies = sorted(set(recipient_agencies), key=str)
+        users = sorted(set(recipient_users), key=str)
+        self.validate_recipients(agencies, users)
+        item.tlp = TLP(tlp).value
+        item.protective_marking = str(protective_marking)
+        item.recipient_agencies = [str(a) for a in agencies]
+        item.recipient_users = [str(u) for u in users]
+        item.names_agencies = bool(agencies)
+        self.session.flush()
+        item_id = item.id  # type: ignore[attr-defined]
+        ta = self.model.__recipient_agency_table__
+        tu = self.model.__recipient_user_table__
+        self.session.execute(delete(ta).where(ta.c.item_id == item_id))
+        self.session.execute(delete(tu).where(tu.c.item_id == item_id))
+        if agencies:
+            self.session.execute(
+                insert(ta), [{"item_id": item_id, "agency_id": a} for a in agencies]
+            )
+        if users:
+            self.session.execute(insert(tu), [{"item_id": item_id, "user_id": u} for u in users])
