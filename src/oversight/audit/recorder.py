@@ -175,8 +175,7 @@ def _pk(obj: Audited) -> str | None:
 
 def _append(session: Session) -> None:
     """Append the pending records to the chain, under the chain-head lock."""
-    if session.info.get(PENDING):
-        session.flush()
+    session.flush()  # collect the changes not flushed yet, before the chain is written
     events: list[AuditEvent] = session.info.pop(PENDING, [])
     if not events:
         return
