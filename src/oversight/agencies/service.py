@@ -1,0 +1,98 @@
+"""The rules for agencies: anyone reads them, only admins change them."""
+
+import re
+import unicodedata
+import uuid
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from oversight.agencies import repository
+from oversight.agencies.models import Agency, AgencyStatus, Sector
+from oversight.agencies.schemas import AgencyCreate, AgencyUpdate
+from oversight.auth.principal import Principal
+from oversight.errors import Conflict, NotFound, Unprocessable
+from oversight.users.authority import require_admin
+
+NOT_FOUND = "No such agency"
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64].strip("-")
+
+
+def list_stmt(
+    status: AgencyStatus | None = None, sector: Sector | None = None
+) -> Select[tuple[Agency]]:
+    return repository.list_stmt(status, sector)
+
+
+def get(session: Session, agency_id: uuid.UUID) -> Agency:
+    agency = repository.get(session, agency_id)
+    if agency is None:
+        raise NotFound(NOT_FOUND)
+    return agency
+
+
+def find(session: Session, ref: str) -> Agency:
+    """An agency by id or slug (the command line names agencies either way)."""
+    try:
+        agency = repository.get(session, uuid.UUID(ref))
+    except ValueError:
+        agency = repository.by_slug(session, ref)
+    if agency is None:
+        raise NotFound(f"No agency with id or slug {ref!r}")
+    return agency
+
+
+def _ensure_unique(
+    session: Session, name: str | None, slug: str | None, except_id: uuid.UUID | None = None
+) -> None:
+    other = repository.clash(session, name, slug, except_id)
+    if other is not None:
+        field = "name" if name is not None and other.name == name else "slug"
+        raise Conflict(f"Another agency already has this {field}")
+
+
+def create(session: Session, principal: Principal | None, data: AgencyCreate) -> Agency:
+    require_admin(principal)
+    slug = data.slug or slugify(data.name)
+    if len(slug) < 2:
+        raise Unprocessable("Give a slug: none can be made from this name")
+    _ensure_unique(session, data.name, slug)
+    agency = Agency(name=data.name, slug=slug, sector=data.sector, status=AgencyStatus.active)
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+def update(
+    session: Session, principal: Principal | None, agency: Agency, data: AgencyUpdate
+) -> Agency:
+    require_admin(principal)
+    changes = data.model_dump(exclude_unset=True)
+    _ensure_unique(session, changes.get("name"), changes.get("slug"), agency.id)
+    for field, value in changes.items():
+        setattr(agency, field, value)
+    session.flush()
+    return agency
+
+
+def suspend(session: Session, principal: Principal | None, agency: Agency) -> Agency:
+    """Every token of the agency's users and service accounts fails from the next request."""
+    require_admin(principal)
+    if principal is not None and principal.agency_id == agency.id:
+        raise Conflict("You cannot suspend your own agency: you would lock yourself out")
+    if agency.status != AgencyStatus.suspended:
+        agency.status = AgencyStatus.suspended
+        session.flush()
+    return agency
+
+
+def reinstate(session: Session, principal: Principal | None, agency: Agency) -> Agency:
+    require_admin(principal)
+    if agency.status != AgencyStatus.active:
+        agency.status = AgencyStatus.active
+        session.flush()
+    return agency

@@ -1,0 +1,135 @@
+"""/service-accounts: partner systems, managed with the same reach as users."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from oversight.auth.principal import AdminScope
+from oversight.concurrency import IfMatch, check_if_match, check_optional_if_match, set_etag
+from oversight.db import SessionDep
+from oversight.errors import responses
+from oversight.idempotency.service import IdempotencyDep
+from oversight.pagination import Page, PageDep, keyset_page, page_of
+from oversight.service_accounts import service
+from oversight.service_accounts.models import ServiceAccount
+from oversight.service_accounts.schemas import (
+    ServiceAccountCreate,
+    ServiceAccountRead,
+    ServiceAccountSecret,
+)
+
+router = APIRouter(prefix="/service-accounts", tags=["Service accounts"])
+
+WHO = (
+    "Scope `admin`: an `admin` for every agency, an `agency_admin` for its own agency only "
+    "(another agency's accounts answer 404)."
+)
+
+
+def _with_secret(sa: ServiceAccount, secret: str) -> ServiceAccountSecret:
+    return ServiceAccountSecret.model_validate(
+        ServiceAccountRead.model_validate(sa).model_dump() | {"client_secret": secret}
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[ServiceAccountRead],
+    summary="List service accounts",
+    description=f"Newest first, revoked ones included unless `is_active` filters them. {WHO}",
+    responses=responses(400, 401, 403, 422),
+)
+def list_service_accounts(
+    session: SessionDep,
+    principal: AdminScope,
+    page: PageDep,
+    agency_id: Annotated[uuid.UUID | None, Query()] = None,
+    is_active: Annotated[bool | None, Query()] = None,
+) -> Page[ServiceAccountRead]:
+    stmt = service.list_stmt(principal, agency_id, is_active)
+    rows = keyset_page(session, stmt, page, keys=[ServiceAccount.created_at, ServiceAccount.id])
+    return page_of(page, rows, ServiceAccountRead.model_validate)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ServiceAccountSecret,
+    summary="Create a service account",
+    description=f"{WHO} The `client_secret` is in this response only; the service keeps its "
+    "hash. Scopes outside the grantable set are 422.",
+    responses=responses(401, 403, 422),
+)
+def create_service_account(
+    request: Request,
+    session: SessionDep,
+    principal: AdminScope,
+    idem: IdempotencyDep,
+    body: ServiceAccountCreate,
+) -> JSONResponse:
+    def produce() -> ServiceAccountSecret:
+        return _with_secret(*service.create(session, principal, body))
+
+    return idem.respond(
+        session,
+        principal,
+        produce,
+        location=lambda out: request.url_for("get_service_account", sa_id=out.id).path,
+        secret_fields=frozenset({"client_secret"}),
+    )
+
+
+@router.get(
+    "/{sa_id}",
+    response_model=ServiceAccountRead,
+    summary="Read a service account",
+    description=f"{WHO} The `ETag` is the version for `If-Match`.",
+    responses=responses(401, 403, 404, 422),
+)
+def get_service_account(
+    session: SessionDep, principal: AdminScope, response: Response, sa_id: uuid.UUID
+) -> ServiceAccountRead:
+    sa = service.get(session, principal, sa_id)
+    set_etag(response, sa.version)
+    return ServiceAccountRead.model_validate(sa)
+
+
+@router.post(
+    "/{sa_id}/rotate-secret",
+    response_model=ServiceAccountSecret,
+    summary="Rotate the client secret",
+    description=f"{WHO} The new `client_secret` is in this response only; the old secret "
+    "and every token issued with it stop working at once. `If-Match` is checked when sent.",
+    responses=responses(401, 403, 404, 409, 412),
+)
+def rotate_secret(
+    session: SessionDep,
+    principal: AdminScope,
+    response: Response,
+    sa_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> ServiceAccountSecret:
+    sa = service.get(session, principal, sa_id)
+    check_optional_if_match(if_match, sa.version)
+    secret = service.rotate_secret(session, principal, sa)
+    set_etag(response, sa.version)
+    return _with_secret(sa, secret)
+
+
+@router.delete(
+    "/{sa_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke a service account",
+    description=f"{WHO} Needs `If-Match`. The account's tokens stop working on the next "
+    "request and its credentials never work again; it stays listed as revoked.",
+    responses=responses(401, 403, 404, 412, 428),
+)
+def revoke_service_account(
+    session: SessionDep, principal: AdminScope, sa_id: uuid.UUID, if_match: IfMatch = None
+) -> Response:
+    sa = service.get(session, principal, sa_id)
+    check_if_match(if_match, sa.version)
+    service.revoke(session, principal, sa)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

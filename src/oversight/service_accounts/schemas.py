@@ -1,0 +1,51 @@
+"""Service account bodies and representations; the client secret goes out once, never in."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from oversight.auth.schemas import StrictModel
+from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
+
+GRANTABLE = ", ".join(f"`{s}`" for s in sorted(SERVICE_ACCOUNT_SCOPES))
+
+
+class ServiceAccountCreate(StrictModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    agency_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller's agency")
+    scopes: list[Scope] = Field(
+        min_length=1,
+        max_length=len(Scope),
+        description=f"Any of {GRANTABLE}; administration and audit stay with people",
+    )
+
+    @field_validator("scopes")
+    @classmethod
+    def _grantable(cls, value: list[Scope]) -> list[Scope]:
+        refused = sorted({s.value for s in value} - SERVICE_ACCOUNT_SCOPES)
+        if refused:
+            raise ValueError(f"not grantable to a service account: {', '.join(refused)}")
+        return sorted(set(value))
+
+
+class ServiceAccountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    agency_id: uuid.UUID
+    client_id: str
+    scopes: list[Scope]
+    is_active: bool
+    version: int
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ServiceAccountSecret(ServiceAccountRead):
+    client_secret: str | None = Field(
+        description="Shown only in this response (null in an idempotent replay: rotate to "
+        "get a new one); the service keeps only its hash"
+    )

@@ -1,0 +1,92 @@
+"""The rules for partner systems: the same reach as for users; secrets kept only as hashes.
+
+Every function takes the acting principal; `None` is the system (the command line).
+"""
+
+import secrets
+import uuid
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from oversight.agencies import repository as agencies
+from oversight.auth.passwords import new_secret, secret_digest
+from oversight.auth.principal import Principal
+from oversight.db import utcnow
+from oversight.errors import Conflict, NotFound, Unprocessable
+from oversight.service_accounts import repository
+from oversight.service_accounts.models import ServiceAccount
+from oversight.service_accounts.schemas import ServiceAccountCreate
+from oversight.users.authority import managed_agency, target_agency
+
+NOT_FOUND = "No such service account"
+
+
+def list_stmt(
+    principal: Principal | None, agency_id: uuid.UUID | None = None, is_active: bool | None = None
+) -> Select[tuple[ServiceAccount]]:
+    return repository.list_stmt(managed_agency(principal), agency_id, is_active)
+
+
+def get(session: Session, principal: Principal | None, sa_id: uuid.UUID) -> ServiceAccount:
+    sa = repository.get(session, sa_id, managed_agency(principal))
+    if sa is None:
+        raise NotFound(NOT_FOUND)
+    return sa
+
+
+def find(session: Session, principal: Principal | None, ref: str) -> ServiceAccount:
+    """A service account by id or client_id (the command line names them either way)."""
+    try:
+        return get(session, principal, uuid.UUID(ref))
+    except ValueError:
+        pass
+    sa = repository.by_client_id(session, ref.strip())
+    reach = managed_agency(principal)
+    if sa is None or (reach is not None and sa.agency_id != reach):
+        raise NotFound(f"No service account with id or client_id {ref!r}")
+    return sa
+
+
+def create(
+    session: Session, principal: Principal | None, data: ServiceAccountCreate
+) -> tuple[ServiceAccount, str]:
+    """Create a partner system; returns it with its client secret, which is not kept."""
+    agency_id = target_agency(principal, data.agency_id)
+    if agencies.get(session, agency_id) is None:
+        raise Unprocessable("agency_id names no agency")
+    secret = new_secret("ovs_")
+    sa = ServiceAccount(
+        name=data.name,
+        agency_id=agency_id,
+        client_id=f"cli_{secrets.token_hex(12)}",
+        secret_hash=secret_digest(secret),
+        scopes=[s.value for s in data.scopes],
+        is_active=True,
+    )
+    session.add(sa)
+    session.flush()
+    return sa, secret
+
+
+def rotate_secret(session: Session, principal: Principal | None, sa: ServiceAccount) -> str:
+    """A new secret; the old one and every token issued with it stop working at once."""
+    managed_agency(principal)
+    if not sa.is_active:
+        raise Conflict("This service account is revoked")
+    secret = new_secret("ovs_")
+    sa.secret_hash = secret_digest(secret)
+    sa.token_version += 1
+    session.flush()
+    return secret
+
+
+def revoke(session: Session, principal: Principal | None, sa: ServiceAccount) -> ServiceAccount:
+    """For good: tokens die on the next request and the credentials never work again."""
+    managed_agency(principal)
+    if sa.is_active:
+        sa.is_active = False
+        sa.revoked_at = utcnow()
+        sa.token_version += 1
+        session.flush()
+    return sa

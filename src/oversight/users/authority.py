@@ -1,0 +1,45 @@
+"""Who may administer whom: admins every agency, agency admins their own one only.
+
+`principal=None` is the system itself (the command line), which may do everything.
+"""
+
+import uuid
+
+from oversight.auth.principal import Principal
+from oversight.auth.scopes import RESERVED_ROLES
+from oversight.errors import Forbidden, Unprocessable
+
+
+def managed_agency(principal: Principal | None) -> uuid.UUID | None:
+    """The one agency within the caller's reach, or None for all of them."""
+    if principal is None or principal.is_admin:
+        return None
+    if principal.is_user and principal.is_agency_admin:
+        return principal.agency_id
+    raise Forbidden("This needs the admin or agency_admin role")
+
+
+def require_admin(principal: Principal | None) -> None:
+    if principal is not None and not principal.is_admin:
+        raise Forbidden("Only an admin may do this")
+
+
+def target_agency(principal: Principal | None, requested: uuid.UUID | None) -> uuid.UUID:
+    """The agency a new user or service account goes into: by default the caller's own."""
+    reach = managed_agency(principal)
+    if requested is None:
+        if principal is None:
+            raise Unprocessable("agency_id is required")
+        return principal.agency_id
+    if reach is not None and requested != reach:
+        raise Forbidden("An agency admin may only manage its own agency")
+    return requested
+
+
+def check_reserved(principal: Principal | None, roles: set[str] | frozenset[str]) -> None:
+    """Agency admins never hand out, take away, or act on holders of `admin`/`auditor`."""
+    if principal is None or principal.is_admin:
+        return
+    reserved = sorted(set(roles) & RESERVED_ROLES)
+    if reserved:
+        raise Forbidden(f"Only an admin may grant, revoke or manage the role {reserved[0]}")

@@ -1,0 +1,65 @@
+"""Every query about users."""
+
+import uuid
+
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy.orm import Session
+
+from oversight.users.models import User
+
+
+def holds_role(role: str) -> ColumnElement[bool]:
+    """`roles` (a JSON list) contains `role`; the quotes keep `admin` from `agency_admin`."""
+    return cast(User.roles, String).contains(f'"{role}"')
+
+
+def get(session: Session, user_id: uuid.UUID, agency_id: uuid.UUID | None) -> User | None:
+    user = session.get(User, user_id)
+    if user is None or (agency_id is not None and user.agency_id != agency_id):
+        return None
+    return user
+
+
+def by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).first()
+
+
+def email_taken(session: Session, email: str, except_id: uuid.UUID | None = None) -> bool:
+    stmt = select(User.id).where(User.email == email)
+    if except_id is not None:
+        stmt = stmt.where(User.id != except_id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def list_stmt(
+    reach: uuid.UUID | None,
+    agency_id: uuid.UUID | None = None,
+    role: str | None = None,
+    is_active: bool | None = None,
+) -> Select[tuple[User]]:
+    stmt = select(User)
+    if reach is not None:
+        stmt = stmt.where(User.agency_id == reach)
+    if agency_id is not None:
+        stmt = stmt.where(User.agency_id == agency_id)
+    if role is not None:
+        stmt = stmt.where(holds_role(role))
+    if is_active is not None:
+        stmt = stmt.where(User.is_active == is_active)
+    return stmt
+
+
+def active_admins(session: Session, except_id: uuid.UUID | None = None) -> int:
+    stmt = select(func.count()).select_from(User).where(User.is_active, holds_role("admin"))
+    if except_id is not None:
+        stmt = stmt.where(User.id != except_id)
+    return session.scalar(stmt) or 0
+
+
+def any_exist(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def any_admin(session: Session) -> bool:
+    """Whether anyone, active or not, holds the admin role."""
+    return session.scalar(select(User.id).where(holds_role("admin")).limit(1)) is not None

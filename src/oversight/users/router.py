@@ -1,0 +1,173 @@
+"""/users: admins manage every agency's people, agency admins their own agency's."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from oversight.auth.principal import AdminScope
+from oversight.auth.scopes import Role
+from oversight.concurrency import IfMatch, check_if_match, check_optional_if_match, set_etag
+from oversight.db import SessionDep
+from oversight.errors import responses
+from oversight.idempotency.service import IdempotencyDep
+from oversight.pagination import Page, PageDep, keyset_page, page_of
+from oversight.users import service
+from oversight.users.models import User
+from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["Users"])
+
+WHO = (
+    "Scope `admin`: an `admin` for every agency, an `agency_admin` for its own agency only "
+    "(another agency's users answer 404)."
+)
+
+
+def _read(response: Response, user: User) -> UserRead:
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.get(
+    "",
+    response_model=Page[UserRead],
+    summary="List users",
+    description=f"Newest first. {WHO}",
+    responses=responses(400, 401, 403, 422),
+)
+def list_users(
+    session: SessionDep,
+    principal: AdminScope,
+    page: PageDep,
+    agency_id: Annotated[uuid.UUID | None, Query()] = None,
+    role: Annotated[Role | None, Query()] = None,
+    is_active: Annotated[bool | None, Query()] = None,
+) -> Page[UserRead]:
+    stmt = service.list_stmt(principal, agency_id, role, is_active)
+    rows = keyset_page(session, stmt, page, keys=[User.created_at, User.id])
+    return page_of(page, rows, UserRead.model_validate)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserCreated,
+    summary="Create a user",
+    description=f"{WHO} An agency admin may not grant `admin` or `auditor` (403). Without a "
+    "`password`, one is generated and returned once in this response. A taken email is 409.",
+    responses=responses(401, 403, 409, 422),
+)
+def create_user(
+    request: Request,
+    session: SessionDep,
+    principal: AdminScope,
+    idem: IdempotencyDep,
+    body: UserCreate,
+) -> JSONResponse:
+    def produce() -> UserCreated:
+        user, password = service.create(session, principal, body)
+        return UserCreated.model_validate(user).model_copy(update={"password": password})
+
+    return idem.respond(
+        session,
+        principal,
+        produce,
+        location=lambda out: request.url_for("get_user", user_id=out.id).path,
+        secret_fields=frozenset({"password"}),
+    )
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="Read a user",
+    description=f"{WHO} The `ETag` is the version for `If-Match`.",
+    responses=responses(401, 403, 404, 422),
+)
+def get_user(
+    session: SessionDep, principal: AdminScope, response: Response, user_id: uuid.UUID
+) -> UserRead:
+    return _read(response, service.get(session, principal, user_id))
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="Change a user's email, name or roles",
+    description=f"{WHO} Needs `If-Match`. An agency admin may neither grant nor take away "
+    "`admin` or `auditor`, nor change a user holding them (403). Role changes are audited "
+    "and take effect on the user's next request.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def update_user(
+    session: SessionDep,
+    principal: AdminScope,
+    response: Response,
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    if_match: IfMatch = None,
+) -> UserRead:
+    user = service.get(session, principal, user_id)
+    check_if_match(if_match, user.version)
+    return _read(response, service.update(session, principal, user, body))
+
+
+@router.post(
+    "/{user_id}/disable",
+    response_model=UserRead,
+    summary="Disable a user",
+    description=f"{WHO} Every token the user holds stops working on the next request. "
+    "You cannot disable yourself, nor the last active admin (409). `If-Match` is checked "
+    "when sent.",
+    responses=responses(401, 403, 404, 409, 412),
+)
+def disable_user(
+    session: SessionDep,
+    principal: AdminScope,
+    response: Response,
+    user_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> UserRead:
+    user = service.get(session, principal, user_id)
+    check_optional_if_match(if_match, user.version)
+    return _read(response, service.disable(session, principal, user))
+
+
+@router.post(
+    "/{user_id}/enable",
+    response_model=UserRead,
+    summary="Enable a disabled user",
+    description=f"{WHO} `If-Match` is checked when sent.",
+    responses=responses(401, 403, 404, 412),
+)
+def enable_user(
+    session: SessionDep,
+    principal: AdminScope,
+    response: Response,
+    user_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> UserRead:
+    user = service.get(session, principal, user_id)
+    check_optional_if_match(if_match, user.version)
+    return _read(response, service.enable(session, principal, user))
+
+
+@router.post(
+    "/{user_id}/reset-password",
+    response_model=PasswordReset,
+    summary="Reset a user's password",
+    description=f"{WHO} Sets a generated password, returned only in this response; every "
+    "token the user held stops working. `If-Match` is checked when sent.",
+    responses=responses(401, 403, 404, 412),
+)
+def reset_password(
+    session: SessionDep,
+    principal: AdminScope,
+    user_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> PasswordReset:
+    user = service.get(session, principal, user_id)
+    check_optional_if_match(if_match, user.version)
+    return PasswordReset(user_id=user.id, password=service.reset_password(session, principal, user))

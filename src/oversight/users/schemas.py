@@ -1,0 +1,80 @@
+"""User bodies and representations; passwords go in, never out (except a generated one, once)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from oversight.agencies.schemas import PatchModel
+from oversight.auth.schemas import Password, StrictModel
+from oversight.auth.scopes import Role
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[EmailStr, Field(max_length=320, examples=["a.analyst@police.example.org"])]
+Roles = Annotated[
+    list[Role],
+    Field(
+        max_length=len(Role),
+        description="`member` is always included. An agency admin may not grant `admin` "
+        "or `auditor`.",
+    ),
+]
+
+
+def normalise_roles(roles: list[Role]) -> list[str]:
+    return sorted({Role.member.value, *(r.value for r in roles)})
+
+
+class UserCreate(StrictModel):
+    email: Email
+    display_name: DisplayName
+    agency_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller's agency")
+    roles: Roles = []
+    password: Password | None = Field(
+        default=None, description="Omit to have one generated and returned once"
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+class UserUpdate(PatchModel):
+    email: Email | None = None
+    display_name: DisplayName | None = None
+    roles: Roles | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    agency_id: uuid.UUID
+    roles: list[Role]
+    is_active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    last_login_at: datetime | None
+
+
+class UserCreated(UserRead):
+    password: str | None = Field(
+        default=None,
+        description="The generated password, shown only in this response (null when you "
+        "chose one, and in an idempotent replay)",
+    )
+
+
+class PasswordReset(BaseModel):
+    user_id: uuid.UUID
+    password: str = Field(description="The new one-time password; shown only here")

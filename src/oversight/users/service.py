@@ -1,0 +1,163 @@
+"""The rules for users: who may create, change, disable and reset whom.
+
+Every function takes the acting principal; `None` is the system (the command line).
+"""
+
+import uuid
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from oversight.agencies import repository as agencies
+from oversight.auth import lockout
+from oversight.auth.passwords import generate_password, hash_password
+from oversight.auth.principal import Principal
+from oversight.auth.scopes import Role
+from oversight.auth.service import revoke_user_tokens
+from oversight.db import utcnow
+from oversight.errors import Conflict, NotFound, Unprocessable
+from oversight.users import repository
+from oversight.users.authority import check_reserved, managed_agency, target_agency
+from oversight.users.models import User
+from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
+
+NOT_FOUND = "No such user"
+
+
+def list_stmt(
+    principal: Principal | None,
+    agency_id: uuid.UUID | None = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+) -> Select[tuple[User]]:
+    return repository.list_stmt(managed_agency(principal), agency_id, role, is_active)
+
+
+def get(session: Session, principal: Principal | None, user_id: uuid.UUID) -> User:
+    """A user within the caller's reach; one outside it is not found, like a missing one."""
+    user = repository.get(session, user_id, managed_agency(principal))
+    if user is None:
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+def find(session: Session, principal: Principal | None, ref: str) -> User:
+    """A user by id or email (the command line names users either way)."""
+    try:
+        return get(session, principal, uuid.UUID(ref))
+    except ValueError:
+        pass
+    user = repository.by_email(session, ref.strip().lower())
+    reach = managed_agency(principal)
+    if user is None or (reach is not None and user.agency_id != reach):
+        raise NotFound(f"No user with id or email {ref!r}")
+    return user
+
+
+def _ensure_email_free(session: Session, email: str, except_id: uuid.UUID | None = None) -> None:
+    if repository.email_taken(session, email, except_id):
+        raise Conflict("A user with this email already exists")
+
+
+def _ensure_admin_remains(session: Session, user: User) -> None:
+    """Never leave the service without an active admin to run it."""
+    if (
+        Role.admin in user.roles
+        and user.is_active
+        and not repository.active_admins(session, except_id=user.id)
+    ):
+        raise Conflict("This would leave no active admin")
+
+
+def create(
+    session: Session, principal: Principal | None, data: UserCreate
+) -> tuple[User, str | None]:
+    """Create a user; returns it with the generated password when none was given."""
+    agency_id = target_agency(principal, data.agency_id)
+    if agencies.get(session, agency_id) is None:
+        raise Unprocessable("agency_id names no agency")
+    roles = normalise_roles(data.roles)
+    check_reserved(principal, set(roles))
+    _ensure_email_free(session, data.email)
+    password = data.password or generate_password()
+    user = User(
+        email=data.email,
+        display_name=data.display_name,
+        agency_id=agency_id,
+        roles=roles,
+        password_hash=hash_password(password),
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user, None if data.password else password
+
+
+def set_roles(session: Session, principal: Principal | None, user: User, roles: list[Role]) -> User:
+    new = normalise_roles(roles)
+    old = set(user.roles)
+    if set(new) == old:
+        return user
+    check_reserved(principal, old | set(new))
+    if Role.admin in old and Role.admin not in new:
+        _ensure_admin_remains(session, user)
+    user.roles = new
+    session.flush()
+    return user
+
+
+def update(session: Session, principal: Principal | None, user: User, data: UserUpdate) -> User:
+    check_reserved(principal, set(user.roles))
+    if data.email is not None and data.email != user.email:
+        _ensure_email_free(session, data.email, user.id)
+        user.email = data.email
+    if data.display_name is not None:
+        user.display_name = data.display_name
+    if data.roles is not None:
+        set_roles(session, principal, user, data.roles)
+    session.flush()
+    return user
+
+
+def grant(session: Session, principal: Principal | None, user: User, role: Role) -> User:
+    return set_roles(session, principal, user, [*map(Role, user.roles), role])
+
+
+def revoke(session: Session, principal: Principal | None, user: User, role: Role) -> User:
+    if role == Role.member:
+        raise Unprocessable("Every user has the member role; disable the user instead")
+    return set_roles(session, principal, user, [Role(r) for r in user.roles if r != role])
+
+
+def disable(session: Session, principal: Principal | None, user: User) -> User:
+    """The user's tokens stop working on the next request; logging in is refused."""
+    check_reserved(principal, set(user.roles))
+    if principal is not None and principal.id == user.id:
+        raise Conflict("You cannot disable your own account")
+    if not user.is_active:
+        return user
+    _ensure_admin_remains(session, user)
+    user.is_active = False
+    revoke_user_tokens(session, user)
+    session.flush()
+    return user
+
+
+def enable(session: Session, principal: Principal | None, user: User) -> User:
+    check_reserved(principal, set(user.roles))
+    if not user.is_active:
+        user.is_active = True
+        session.flush()
+    return user
+
+
+def reset_password(session: Session, principal: Principal | None, user: User) -> str:
+    """Set a generated password, returned once; every token the user held dies with the old."""
+    check_reserved(principal, set(user.roles))
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    revoke_user_tokens(session, user)
+    lockout.clear(session, f"user:{user.email}")
+    session.flush()
+    return password
