@@ -1,12 +1,14 @@
 """The hash chain: canonical form of a record, its hash, and streaming verification.
 
 Canonical JSON: the record's fields except `hash`, keys sorted, no whitespace, UTF-8 (not
-ASCII-escaped), timestamps RFC 3339 in UTC with microseconds and a `Z`.
-hash = hex(SHA-256(prev_hash as ASCII ‖ canonical JSON)).
+ASCII-escaped), timestamps RFC 3339 in UTC with microseconds and a `Z`, integral numbers
+without a fraction. hash = hex(SHA-256(prev_hash as ASCII ‖ canonical JSON)).
+The first record's prev_hash is 64 zeros; `seq` runs 1, 2, 3, … without gaps.
 """
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,11 +42,35 @@ def rfc3339(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _numbers(value: Any) -> Any:
+    # Databases may hand back 2.0 as 2 (PostgreSQL's jsonb normalises numbers).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
+
+
 def canonical_json(fields: dict[str, Any]) -> bytes:
     doc = {k: fields[k] for k in HASHED_FIELDS}
     if isinstance(doc["at"], datetime):
         doc["at"] = rfc3339(doc["at"])
+    if doc["changes"] is not None:
+        doc["changes"] = _numbers(doc["changes"])
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical_parts(fields: dict[str, Any]) -> tuple[str, str, str]:
+    """The canonical JSON of a record still without `prev_hash` and `seq`, as three parts:
+    canonical = a + '"' + prev_hash + '"' + b + str(seq) + c. PostgreSQL appends with
+    these, hashing under the chain-head lock in the same statement that takes it."""
+    mark = uuid.uuid4().hex
+    text = canonical_json(fields | {"prev_hash": f"P{mark}", "seq": f"S{mark}"}).decode()
+    a, rest = text.split(f'"P{mark}"')
+    b, c = rest.split(f'"S{mark}"')
+    return a, b, c
 
 
 def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -60,6 +86,8 @@ COLUMNS = [getattr(AuditRecord, k) for k in (*HASHED_FIELDS, "hash")]
 
 @dataclass(slots=True)
 class Verification:
+    """`records` and `head_hash`: how far the chain holds (all of it when `ok`)."""
+
     ok: bool
     records: int
     head_hash: str
@@ -67,42 +95,69 @@ class Verification:
     reason: str | None = None
 
 
-def iter_records(session: Session, batch: int = BATCH) -> Iterator[Any]:
-    """All records (as plain rows) in seq order, in keyset batches so memory stays flat."""
-    last = 0
+def iter_records(
+    session: Session, after: int = 0, upto: int | None = None, batch: int = BATCH
+) -> Iterator[Any]:
+    """Records (as plain rows) with `after < seq <= upto` in seq order, in keyset batches."""
+    last = after
     while True:
-        rows = session.execute(
-            select(*COLUMNS).where(AuditRecord.seq > last).order_by(AuditRecord.seq).limit(batch)
-        ).all()
+        stmt = select(*COLUMNS).where(AuditRecord.seq > last)
+        if upto is not None:
+            stmt = stmt.where(AuditRecord.seq <= upto)
+        rows = session.execute(stmt.order_by(AuditRecord.seq).limit(batch)).all()
         if not rows:
             return
         yield from rows
         last = rows[-1].seq
 
 
+def head(session: Session) -> tuple[int, str]:
+    row = session.execute(
+        select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.id == 1)
+    ).one()
+    return row.seq, row.hash
+
+
 def verify(
-    session: Session, expected_seq: int | None = None, expected_head: str | None = None
+    session: Session,
+    expected_seq: int | None = None,
+    expected_head: str | None = None,
+    batch: int = BATCH,
 ) -> Verification:
-    """Recompute the chain; name the first record that does not fit."""
-    prev = GENESIS_HASH
-    count = 0
-    checkpoint_seen = expected_seq is None
-    for rec in iter_records(session):
-        count += 1
-        if rec.seq != count:
-            return Verification(False, count - 1, prev, count, "a record is missing")
-        if rec.prev_hash != prev:
-            return Verification(False, count - 1, prev, rec.seq, "prev_hash does not link")
-        if chain_hash(prev, record_fields(rec)) != rec.hash:
-            return Verification(False, count - 1, prev, rec.seq, "hash does not match content")
-        prev = rec.hash
-        if expected_seq is not None and rec.seq == expected_seq:
-            checkpoint_seen = True
-            if expected_head is not None and rec.hash != expected_head:
-                return Verification(False, count - 1, prev, rec.seq, "checkpoint hash differs")
-    if not checkpoint_seen:
-        return Verification(False, count, prev, count + 1, "records after the checkpoint are gone")
-    head = session.get(AuditChainHead, 1)
-    if head is not None and (head.seq != count or head.hash != prev):
-        return Verification(False, count, prev, count + 1, "the chain head is ahead of the records")
+    """Recompute the chain in batches; name the first record that does not fit.
+
+    The chain head (moved in the same transaction as every append) says how long the chain
+    must be; a checkpoint (`expected_seq`, optionally `expected_head`) kept from an earlier
+    run also catches a tail cut off together with the head. Records appended while this
+    runs are verified too.
+    """
+    prev, count = GENESIS_HASH, 0
+
+    def broken(seq: int, reason: str) -> Verification:
+        return Verification(False, count, prev, seq, reason)
+
+    while True:
+        for rec in iter_records(session, after=count, batch=batch):
+            if rec.seq != count + 1:
+                return broken(count + 1, "a record is missing")
+            if rec.prev_hash != prev:
+                return broken(rec.seq, "prev_hash does not link to the previous record")
+            if chain_hash(prev, record_fields(rec)) != rec.hash:
+                return broken(rec.seq, "hash does not match the record's content")
+            if rec.seq == expected_seq and expected_head is not None and rec.hash != expected_head:
+                return broken(rec.seq, "the record differs from the checkpoint")
+            count, prev = rec.seq, rec.hash
+        head_seq, head_hash = head(session)
+        if head_seq < count:
+            return broken(head_seq + 1, "records lie beyond the chain head")
+        if head_seq == count:
+            if head_hash != prev:
+                return broken(count, "the chain head does not match the last record")
+            break
+        # The head is ahead: either appends committed meanwhile, or the tail is gone.
+        more = session.execute(select(AuditRecord.seq).where(AuditRecord.seq > count).limit(1))
+        if more.first() is None:
+            return broken(count + 1, "records up to the chain head are gone")
+    if expected_seq is not None and expected_seq > count:
+        return broken(count + 1, "records up to the checkpoint are gone")
     return Verification(True, count, prev, None)

@@ -1,27 +1,67 @@
 """Records every change of an `Audited` model, and explicit events, into the hash chain.
 
 Changes are collected after each flush from the session's own bookkeeping, and appended to
-the chain just before the transaction commits, under the chain-head lock. Nobody has to call
-anything for a change to be recorded; a rollback drops the pending records with the change.
+the chain when the outermost transaction commits, under the chain-head lock, taken as late
+as possible. Nobody has to call anything for a change to be recorded. Each pending record
+belongs to the (nested) transaction it was made in: rolling that back drops it with the
+change. Bulk UPDATE/DELETE statements on audited tables, which would bypass the session's
+bookkeeping, are refused.
 """
 
 import enum
 import hashlib
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy import event, insert, inspect, select, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Connection, Table, event, insert, inspect, text
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
-from oversight.audit.chain import chain_hash, rfc3339
-from oversight.audit.models import AuditChainHead, AuditRecord
+from oversight.audit.chain import canonical_parts, chain_hash, rfc3339
+from oversight.audit.models import AuditRecord
 from oversight.db import RequestMeta, utcnow
 
 ActorType = Literal["user", "service", "system", "anonymous"]
 PENDING = "audit_pending"
+
+# The chain head is a fixed one-row table: plain SQL, without compiling anything per append.
+_HEAD_SQLITE = "SELECT seq, hash FROM audit_chain_head WHERE id = 1"
+_MOVE_HEAD_SQLITE = "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1"
+_INSERT = insert(AuditRecord.__table__)
+_APPEND_PG = text("""
+WITH RECURSIVE
+ev AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+        n int, a text, b text, c text, at timestamptz, actor_type text, actor_id text,
+        agency_id text, action text, resource_type text, resource_id text, outcome text,
+        changes jsonb, ip text, user_agent text, request_id text)
+),
+head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+linked (n, seq, prev_hash, hash) AS (
+    SELECT 0, seq, NULL::text, hash::text FROM head
+    UNION ALL
+    SELECT ev.n, l.seq + 1, l.hash, encode(sha256(convert_to(
+        l.hash || ev.a || '"' || l.hash || '"' || ev.b || (l.seq + 1)::text || ev.c, 'UTF8'
+    )), 'hex')
+    FROM linked l JOIN ev ON ev.n = l.n + 1
+),
+appended AS (
+    INSERT INTO audit_record (
+        seq, prev_hash, hash, at, actor_type, actor_id, agency_id, action, resource_type,
+        resource_id, outcome, changes, ip, user_agent, request_id)
+    SELECT l.seq, l.prev_hash, l.hash, ev.at, ev.actor_type, ev.actor_id, ev.agency_id,
+        ev.action, ev.resource_type, ev.resource_id, ev.outcome, ev.changes, ev.ip,
+        ev.user_agent, ev.request_id
+    FROM linked l JOIN ev ON ev.n = l.n
+)
+UPDATE audit_chain_head SET seq = last.seq, hash = last.hash
+FROM (SELECT seq, hash FROM linked ORDER BY n DESC LIMIT 1) AS last
+WHERE audit_chain_head.id = 1
+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +84,11 @@ class AuditEvent:
     changes: dict[str, Any] | None
     at: datetime = field(default_factory=utcnow)
     actor: Actor | None = None
+    tx: SessionTransaction | None = field(default=None, repr=False, compare=False)
+
+
+class AuditBypassError(RuntimeError):
+    """A statement would change audited rows without the session seeing (and recording) it."""
 
 
 class Audited:
@@ -68,7 +113,16 @@ def set_actor(session: Session, actor: Actor) -> None:
 
 
 def get_actor(session: Session) -> Actor:
-    return session.info.get("actor", SYSTEM)
+    """The principal set for the request; `anonymous` on a request without one, else `system`."""
+    actor = session.info.get("actor")
+    if actor is not None:
+        return actor
+    return ANONYMOUS if "request" in session.info else SYSTEM
+
+
+def _current_tx(session: Session) -> SessionTransaction:
+    tx = session.get_nested_transaction() or session.get_transaction()
+    return tx if tx is not None else session.begin()
 
 
 def record(
@@ -90,6 +144,7 @@ def record(
             outcome,
             _jsonable(changes) if changes else None,
             actor=actor,
+            tx=_current_tx(session),
         )
     )
 
@@ -110,6 +165,10 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -147,8 +206,19 @@ def _changes(obj: Audited, op: str) -> dict[str, Any]:
     return out
 
 
+def _load_deleted(session: Session, flush_context: UOWTransaction, _instances: Any) -> None:
+    """A deleted row's fields must be read before the row is gone."""
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            state = inspect(obj)
+            for attr in state.mapper.column_attrs:
+                if attr.key in state.unloaded:
+                    getattr(obj, attr.key)
+
+
 def _collect(session: Session, flush_context: UOWTransaction) -> None:
     pending = session.info.setdefault(PENDING, [])
+    tx = _current_tx(session)
     ops = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
     for op, objs in ops:
         for obj in objs:
@@ -164,6 +234,7 @@ def _collect(session: Session, flush_context: UOWTransaction) -> None:
                     _pk(obj),
                     "success",
                     changes,
+                    tx=tx,
                 )
             )
 
@@ -175,54 +246,99 @@ def _pk(obj: Audited) -> str | None:
 
 def _append(session: Session) -> None:
     """Append the pending records to the chain, under the chain-head lock."""
-    session.flush()  # collect the changes not flushed yet, before the chain is written
+    if session.in_nested_transaction():
+        return  # a savepoint released: its records wait for the outermost commit
+    # before_commit runs before the commit's own flush: flush now so nothing is missed.
+    session.flush()
     events: list[AuditEvent] = session.info.pop(PENDING, [])
     if not events:
         return
     meta: RequestMeta = session.info.get("request") or RequestMeta()
     default_actor = get_actor(session)
-    conn = session.connection()
-    head = conn.execute(
-        select(AuditChainHead.seq, AuditChainHead.hash)
-        .where(AuditChainHead.id == 1)
-        .with_for_update()
-    ).one()
-    seq, prev = head.seq, head.hash
     rows = []
-    for ev in events:
+    for ev in events:  # everything but seq and prev_hash is known before taking the lock
         actor = ev.actor or default_actor
+        rows.append(
+            {
+                "at": ev.at,
+                "actor_type": actor.type,
+                "actor_id": actor.id,
+                "agency_id": actor.agency_id,
+                "action": ev.action,
+                "resource_type": ev.resource_type,
+                "resource_id": ev.resource_id,
+                "outcome": ev.outcome,
+                "changes": ev.changes,
+                "ip": meta.ip,
+                "user_agent": meta.user_agent,
+                "request_id": meta.request_id,
+            }
+        )
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        _append_postgresql(conn, rows)
+        return
+    # SQLite: the session's BEGIN IMMEDIATE already holds the database's write lock.
+    seq, prev = conn.exec_driver_sql(_HEAD_SQLITE).one()
+    for row in rows:
         seq += 1
-        fields = {
-            "seq": seq,
-            "at": ev.at,
-            "actor_type": actor.type,
-            "actor_id": actor.id,
-            "agency_id": actor.agency_id,
-            "action": ev.action,
-            "resource_type": ev.resource_type,
-            "resource_id": ev.resource_id,
-            "outcome": ev.outcome,
-            "changes": ev.changes,
-            "ip": meta.ip,
-            "user_agent": meta.user_agent,
-            "request_id": meta.request_id,
-            "prev_hash": prev,
-        }
-        prev = chain_hash(prev, fields)
-        rows.append(fields | {"hash": prev})
-    conn.execute(insert(AuditRecord.__table__), rows)
-    conn.execute(
-        update(AuditChainHead.__table__).where(AuditChainHead.id == 1).values(seq=seq, hash=prev)
-    )
+        row["seq"], row["prev_hash"] = seq, prev
+        prev = row["hash"] = chain_hash(prev, row)
+    conn.execute(_INSERT, rows)
+    conn.exec_driver_sql(_MOVE_HEAD_SQLITE, (seq, prev))
 
 
-def _discard(session: Session, *_: Any) -> None:
-    session.info.pop(PENDING, None)
+def _append_postgresql(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """One statement locks the head, links and hashes the records, inserts them and moves
+    the head: the lock is held for that statement and the commit, and no round trip more."""
+    events = []
+    for n, row in enumerate(rows, start=1):
+        a, b, c = canonical_parts(row)
+        events.append({**row, "at": rfc3339(row["at"]), "n": n, "a": a, "b": b, "c": c})
+    conn.execute(_APPEND_PG, {"events": json.dumps(events, ensure_ascii=False)})
+
+
+def _within(tx: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while tx is not None:
+        if tx is ended:
+            return True
+        tx = tx.parent
+    return False
+
+
+def _discard(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Drop the records of what was rolled back (a savepoint keeps its parent's records)."""
+    pending: list[AuditEvent] | None = session.info.get(PENDING)
+    if pending:
+        pending[:] = [ev for ev in pending if not _within(ev.tx, previous_transaction)]
+
+
+def _audited_tables() -> set[Table]:
+    from oversight.db import Base
+
+    return {
+        m.local_table  # type: ignore[misc]
+        for m in Base.registry.mappers
+        if issubclass(m.class_, Audited) and isinstance(m.local_table, Table)
+    }
+
+
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table in _audited_tables():
+        raise AuditBypassError(
+            f"bulk {'UPDATE' if state.is_update else 'DELETE'} on audited table "
+            f"{table.name!r} would not be recorded; change the objects through the session"
+        )
 
 
 def install(session_class: type[Session] = Session) -> None:
     """Attach the recorder to every session of the given class (idempotent)."""
     if not event.contains(session_class, "after_flush", _collect):
+        event.listen(session_class, "before_flush", _load_deleted)
         event.listen(session_class, "after_flush", _collect)
         event.listen(session_class, "before_commit", _append)
         event.listen(session_class, "after_soft_rollback", _discard)
+        event.listen(session_class, "do_orm_execute", _refuse_bulk)
