@@ -18,6 +18,9 @@ class Classified:
 
     __recipient_agency_table__: ClassVar[Table]
     __recipient_user_table__: ClassVar[Table]
+    # The scope that makes a service account an editor of this kind of item (reads drafts);
+    # None: any write scope does.
+    __write_scope__: ClassVar[str | None] = None
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -36,6 +39,24 @@ class Classified:
     def extra_readers(cls, principal: Any) -> ColumnElement[bool] | None:
         """Readers beyond the classification (e.g. an action's owner agency)."""
         return None
+
+
+CLASSIFICATION_FIELDS = ("tlp", "recipient_agencies", "recipient_users", "protective_marking")
+
+
+def note_reclassification(item: Classified, changes: dict[str, Any]) -> bool:
+    """For an `Audited` classified model's `audit_action`: True when the classification changed.
+
+    Completes `changes` with the unchanged classification fields, so the record of a
+    reclassification always holds the old and the new TLP and recipients.
+    """
+    if not any(f in changes for f in CLASSIFICATION_FIELDS):
+        return False
+    for name in CLASSIFICATION_FIELDS:
+        if name not in changes:
+            value = getattr(item, name)
+            changes[name] = {"before": value, "after": value}
+    return True
 
 
 def recipient_tables(item_table: str) -> tuple[Table, Table]:

@@ -53,6 +53,15 @@ class ClassifiedRepository(Generic[M]):
         stmt = self.base().where(self.model.id == item_id)  # type: ignore[attr-defined]
         return self.session.scalars(stmt.limit(1)).first() is not None
 
+    def visible_ids(self, ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+        """Which of these ids the principal may read (to show links to other items)."""
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return set()
+        model_id = self.model.id  # type: ignore[attr-defined]
+        stmt = self.base().where(model_id.in_(wanted)).with_only_columns(model_id)
+        return set(self.session.scalars(stmt))
+
     def page(
         self,
         params: PageParams,
@@ -106,7 +115,8 @@ class ClassifiedRepository(Generic[M]):
                 )
         if errors:
             raise Unprocessable(
-                "Some recipients do not exist: " + "; ".join(e["msg"] for e in errors),
+                "The request is invalid: "
+                + ", ".join(f"body.{e['loc'][1]} ({e['msg']})" for e in errors),
                 extra={"errors": errors},
             )
 
@@ -122,7 +132,8 @@ class ClassifiedRepository(Generic[M]):
         """Set an item's classification and rewrite its recipient index rows."""
         agencies = sorted(set(recipient_agencies), key=str)
         users = sorted(set(recipient_users), key=str)
-        self.validate_recipients(agencies, users)
+        with self.session.no_autoflush:  # a new item is not complete before the lines below
+            self.validate_recipients(agencies, users)
         item.tlp = TLP(tlp).value
         item.protective_marking = str(protective_marking)
         item.recipient_agencies = [str(a) for a in agencies]

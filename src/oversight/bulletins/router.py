@@ -1,0 +1,241 @@
+"""HTTP for threat bulletins (`/bulletins`) and the public feed (`/public/bulletins`)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+
+from oversight.access.classification import TLP
+from oversight.auth.principal import BulletinsRead, BulletinsWrite
+from oversight.bulletins import service
+from oversight.bulletins.models import AudienceSector, BulletinStatus, Category, Severity
+from oversight.bulletins.repository import (
+    BulletinFilters,
+    BulletinRepository,
+    PublicBulletinRepository,
+)
+from oversight.bulletins.schemas import (
+    AcknowledgementIn,
+    AcknowledgementRead,
+    BulletinCreate,
+    BulletinPublic,
+    BulletinRead,
+    BulletinUpdate,
+    RevisionRead,
+    Withdrawal,
+)
+from oversight.concurrency import IfMatch, set_etag
+from oversight.db import SessionDep
+from oversight.errors import responses
+from oversight.idempotency.service import IdempotencyDep
+from oversight.pagination import Page, PageDep, page_of
+
+router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
+public_router = APIRouter(prefix="/public", tags=["Bulletins"])
+
+
+def _read(bulletin: object) -> BulletinRead:
+    return BulletinRead.model_validate(bulletin)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=BulletinRead,
+    summary="Create a bulletin (a draft)",
+    description="A new draft owned by the caller's agency. Editors and partner systems with "
+    "`bulletins:write`; a service account may not create RED. Accepts `Idempotency-Key`.",
+    responses=responses(401, 403, 409, 422),
+)
+def create_bulletin(
+    body: BulletinCreate, session: SessionDep, principal: BulletinsWrite, idem: IdempotencyDep
+) -> JSONResponse:
+    return idem.respond(
+        session,
+        principal,
+        lambda: _read(service.create(session, principal, body)),
+        location=lambda out: f"/api/v1/bulletins/{out.id}",
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[BulletinRead],
+    summary="List bulletins",
+    description="The bulletins the caller's classification allows, newest first. `q` searches "
+    "title, summary and body (every word must appear).",
+    responses=responses(400, 401, 403),
+)
+def list_bulletins(
+    session: SessionDep,
+    principal: BulletinsRead,
+    page: PageDep,
+    status: BulletinStatus | None = None,
+    tlp: TLP | None = None,
+    category: Category | None = None,
+    severity: Severity | None = None,
+    agency_id: uuid.UUID | None = None,
+    sector: AudienceSector | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    updated_after: Annotated[
+        AwareDatetime | None, Query(description="RFC 3339 with a time zone")
+    ] = None,
+) -> Page[BulletinRead]:
+    filters = BulletinFilters(
+        status=status,
+        tlp=tlp,
+        category=category,
+        severity=severity,
+        agency_id=agency_id,
+        sector=sector,
+        q=q,
+        updated_after=updated_after,
+    )
+    rows = BulletinRepository(session, principal).search(page, filters)
+    return page_of(page, rows, _read)
+
+
+@router.get(
+    "/{bulletin_id}",
+    response_model=BulletinRead,
+    summary="Read a bulletin",
+    description="Answers 404 for a bulletin the caller may not read, as for one that does not "
+    "exist. Sets `ETag`.",
+    responses=responses(401, 403, 404),
+)
+def get_bulletin(
+    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, response: Response
+) -> BulletinRead:
+    bulletin = BulletinRepository(session, principal).get(bulletin_id)
+    set_etag(response, bulletin.version)
+    return _read(bulletin)
+
+
+@router.patch(
+    "/{bulletin_id}",
+    response_model=BulletinRead,
+    summary="Edit or reclassify a bulletin",
+    description="Editors of the owning agency; needs `If-Match`. Each edit of a published "
+    "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def update_bulletin(
+    bulletin_id: uuid.UUID,
+    body: BulletinUpdate,
+    session: SessionDep,
+    principal: BulletinsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BulletinRead:
+    bulletin = service.update(session, principal, bulletin_id, body, if_match)
+    set_etag(response, bulletin.version)
+    return _read(bulletin)
+
+
+@router.post(
+    "/{bulletin_id}/publish",
+    response_model=BulletinRead,
+    summary="Publish a draft",
+    description="Editors of the owning agency; needs `If-Match`.",
+    responses=responses(401, 403, 404, 409, 412, 428),
+)
+def publish_bulletin(
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BulletinRead:
+    bulletin = service.publish(session, principal, bulletin_id, if_match)
+    set_etag(response, bulletin.version)
+    return _read(bulletin)
+
+
+@router.post(
+    "/{bulletin_id}/withdraw",
+    response_model=BulletinRead,
+    summary="Withdraw a published bulletin",
+    description="Editors of the owning agency; needs `If-Match` and a `reason`.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def withdraw_bulletin(
+    bulletin_id: uuid.UUID,
+    body: Withdrawal,
+    session: SessionDep,
+    principal: BulletinsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BulletinRead:
+    bulletin = service.withdraw(session, principal, bulletin_id, body.reason, if_match)
+    set_etag(response, bulletin.version)
+    return _read(bulletin)
+
+
+@router.get(
+    "/{bulletin_id}/revisions",
+    response_model=Page[RevisionRead],
+    summary="Published revisions of a bulletin",
+    description="Newest first; number 1 is the text as first published.",
+    responses=responses(400, 401, 403, 404),
+)
+def list_revisions(
+    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, page: PageDep
+) -> Page[RevisionRead]:
+    repo = BulletinRepository(session, principal)
+    rows = repo.revisions(repo.get(bulletin_id), page)
+    return page_of(page, rows, RevisionRead.model_validate)
+
+
+@router.post(
+    "/{bulletin_id}/acknowledge",
+    status_code=201,
+    response_model=AcknowledgementRead,
+    summary="Confirm receipt for the caller's agency",
+    description="Once per agency (409 after that), for a published bulletin. Accepts "
+    "`Idempotency-Key`.",
+    responses=responses(401, 403, 404, 409, 422),
+)
+def acknowledge_bulletin(
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsRead,
+    idem: IdempotencyDep,
+    body: AcknowledgementIn | None = None,
+) -> JSONResponse:
+    note = body.note if body else None
+    return idem.respond(
+        session,
+        principal,
+        lambda: AcknowledgementRead.model_validate(
+            service.acknowledge(session, principal, bulletin_id, note)
+        ),
+    )
+
+
+@router.get(
+    "/{bulletin_id}/acknowledgements",
+    response_model=Page[AcknowledgementRead],
+    summary="Agencies that confirmed receipt",
+    description="Newest first.",
+    responses=responses(400, 401, 403, 404),
+)
+def list_acknowledgements(
+    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, page: PageDep
+) -> Page[AcknowledgementRead]:
+    repo = BulletinRepository(session, principal)
+    rows = repo.acknowledgements(repo.get(bulletin_id), page)
+    return page_of(page, rows, AcknowledgementRead.model_validate)
+
+
+@public_router.get(
+    "/bulletins",
+    response_model=Page[BulletinPublic],
+    summary="Public feed of bulletins",
+    description="Published CLEAR bulletins, newest first. No authentication.",
+    responses=responses(400),
+)
+def public_bulletins(session: SessionDep, page: PageDep) -> Page[BulletinPublic]:
+    rows = PublicBulletinRepository(session).page(page)
+    return page_of(page, rows, BulletinPublic.model_validate)

@@ -1,0 +1,219 @@
+"""Bulletin bodies and representations."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from oversight.access.classification import (
+    TLP,
+    ClassificationIn,
+    ClassificationPatch,
+    ProtectiveMarking,
+)
+from oversight.bulletins import indicators
+from oversight.bulletins.models import (
+    AudienceSector,
+    BulletinStatus,
+    Category,
+    IndicatorType,
+    Severity,
+)
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Body = Annotated[str, StringConstraints(max_length=200_000), Field(description="Markdown")]
+Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+
+class Indicator(BaseModel):
+    """An indicator of compromise; `value` is checked for its `type`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: IndicatorType
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _valid_for_type(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("type")
+        return indicators.check(kind, value) if kind is not None else value
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _references(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    for value in values:
+        indicators.url(value)
+    return _unique(values)
+
+
+class BulletinContent(BaseModel):
+    """The fields of a bulletin besides its classification (shared by create and update)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("sectors", check_fields=False)
+    @classmethod
+    def _sectors(cls, value: list[AudienceSector] | None) -> list[AudienceSector] | None:
+        return None if value is None else _unique(value)
+
+    _refs = field_validator("references", check_fields=False)(_references)
+
+
+class BulletinCreate(ClassificationIn, BulletinContent):
+    """A new bulletin: it starts as a draft of the caller's agency."""
+
+    title: Title
+    summary: Summary
+    body: Body = ""
+    category: Category
+    severity: Severity
+    sectors: Annotated[list[AudienceSector], Field(max_length=8)] = Field(default_factory=list)
+    indicators: Annotated[list[Indicator], Field(max_length=1000)] = Field(default_factory=list)
+    recommended_actions: Annotated[list[Action], Field(max_length=100)] = Field(
+        default_factory=list
+    )
+    references: Annotated[list[Reference], Field(max_length=100)] = Field(
+        default_factory=list, description="http(s) links to sources and advisories"
+    )
+    review_by: date | None = Field(default=None, description="When the bulletin is to be reviewed")
+
+
+NOT_NULL = (
+    "title",
+    "summary",
+    "body",
+    "category",
+    "severity",
+    "sectors",
+    "indicators",
+    "recommended_actions",
+    "references",
+    "tlp",
+    "recipient_agencies",
+    "recipient_users",
+    "protective_marking",
+)
+
+
+class BulletinUpdate(ClassificationPatch, BulletinContent):
+    """A partial update: absent fields stay as they are; only `review_by` may be null."""
+
+    title: Title | None = None
+    summary: Summary | None = None
+    body: Body | None = None
+    category: Category | None = None
+    severity: Severity | None = None
+    sectors: Annotated[list[AudienceSector], Field(max_length=8)] | None = None
+    indicators: Annotated[list[Indicator], Field(max_length=1000)] | None = None
+    recommended_actions: Annotated[list[Action], Field(max_length=100)] | None = None
+    references: Annotated[list[Reference], Field(max_length=100)] | None = None
+    review_by: date | None = None
+
+    @field_validator(*NOT_NULL, mode="after")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+class AcknowledgementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class IndicatorRead(BaseModel):
+    type: IndicatorType
+    value: str
+    description: str | None = None
+
+
+class BulletinPublic(BaseModel):
+    """A bulletin as the public feed shows it: no authors or recipients."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    title: str
+    summary: str
+    body: str
+    category: Category
+    severity: Severity
+    sectors: list[AudienceSector]
+    indicators: list[IndicatorRead]
+    recommended_actions: list[str]
+    references: list[str]
+    tlp: TLP
+    protective_marking: ProtectiveMarking
+    status: BulletinStatus
+    version: int
+    published_at: datetime | None
+    review_by: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class BulletinRead(BulletinPublic):
+    author_id: uuid.UUID | None
+    recipient_agencies: list[uuid.UUID]
+    recipient_users: list[uuid.UUID]
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+
+
+class RevisionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    bulletin_id: uuid.UUID
+    number: int = Field(description="1 is the text as first published")
+    bulletin_version: int
+    title: str
+    summary: str
+    body: str
+    category: Category
+    severity: Severity
+    sectors: list[AudienceSector]
+    indicators: list[IndicatorRead]
+    recommended_actions: list[str]
+    references: list[str]
+    changed_fields: list[str]
+    editor_id: uuid.UUID
+    created_at: datetime
+
+
+class AcknowledgementRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    bulletin_id: uuid.UUID
+    agency_id: uuid.UUID
+    acknowledged_by: uuid.UUID
+    acknowledged_by_kind: str
+    acknowledged_at: datetime
+    note: str | None
