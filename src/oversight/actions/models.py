@@ -1,0 +1,82 @@
+"""Action items agreed by the group, owned by an agency, and their append-only progress log."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, Uuid, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.access.models import Classified, note_reclassification, recipient_tables
+from oversight.actions.status import ActionStatus, Priority
+from oversight.audit.recorder import Audited
+from oversight.auth.scopes import Scope
+from oversight.db import Base, Timestamps, UUIDPk, utcnow
+
+
+class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
+    """`agency_id` is the creating agency (O); `owner_agency_id` the agency that must act."""
+
+    __tablename__ = "action_item"
+    __audit_resource__ = "action"
+    __write_scope__ = Scope.actions_write.value
+    __audit_content__ = frozenset({"title", "description"})
+    __recipient_agency_table__, __recipient_user_table__ = recipient_tables("action_item")
+
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    bulletin_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bulletin.id"), index=True)
+    owner_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    assignee_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id"), index=True
+    )
+    due_date: Mapped[date | None]
+    priority: Mapped[Priority] = mapped_column(String(8), default=Priority.medium)
+    status: Mapped[ActionStatus] = mapped_column(String(16), default=ActionStatus.open)
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_action_item_created_at_id", "created_at", "id"),
+        Index("ix_action_item_status_due_date", "status", "due_date"),
+    )
+
+    @classmethod
+    def extra_readers(cls, principal: Any) -> ColumnElement[bool]:
+        """The owner agency can always read the actions it owns."""
+        return cls.owner_agency_id == principal.agency_id
+
+    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+        if op == "update":
+            if note_reclassification(self, changes):
+                return "action.reclassify"
+            if "status" in changes:
+                return "action.status_change"
+        return super().audit_action(op, changes)
+
+
+class ActionUpdate(UUIDPk, Audited, Base):
+    """One entry of an action's progress log: a note, and the status change it made, if any."""
+
+    __tablename__ = "action_update"
+    __audit_resource__ = "action_update"
+    __audit_content__ = frozenset({"note"})
+
+    action_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"))
+    author_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    author_kind: Mapped[str] = mapped_column(String(8))
+    author_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_action_update_action_created", "action_id", "created_at", "id"),)
+
+
+@event.listens_for(ActionUpdate, "before_update")
+@event.listens_for(ActionUpdate, "before_delete")
+def _append_only(*_: Any) -> None:
+    raise RuntimeError("the progress log of an action is append-only")

@@ -1,0 +1,90 @@
+"""Every query of action items (through the classified base) and of their progress log."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, false, not_, select
+
+from oversight.access.repository import ClassifiedRepository
+from oversight.actions.models import ActionItem, ActionUpdate
+from oversight.actions.status import CLOSED, ActionStatus
+from oversight.agencies.models import Agency
+from oversight.pagination import PageParams, keyset_page
+from oversight.users.models import User
+
+CLOSED_VALUES = [s.value for s in CLOSED]
+
+
+def overdue_clause(today: date) -> Any:
+    return and_(
+        ActionItem.due_date.is_not(None),
+        ActionItem.due_date < today,
+        ActionItem.status.not_in(CLOSED_VALUES),
+    )
+
+
+@dataclass(slots=True)
+class ActionFilters:
+    today: date
+    status: ActionStatus | None = None
+    owner_agency_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    meeting_id: uuid.UUID | None = None
+    bulletin_id: uuid.UUID | None = None
+    overdue: bool | None = None
+    due_before: date | None = None
+    # Set when a filter names an item the caller cannot read: the list is then empty.
+    nothing: bool = False
+
+
+class ActionRepository(ClassifiedRepository[ActionItem]):
+    model = ActionItem
+    resource = "action"
+
+    def list_page(self, params: PageParams, f: ActionFilters) -> list[ActionItem]:
+        filters: list[Any] = []
+        for column, value in (
+            (ActionItem.status, f.status),
+            (ActionItem.owner_agency_id, f.owner_agency_id),
+            (ActionItem.assignee_user_id, f.assignee_id),
+            (ActionItem.meeting_id, f.meeting_id),
+            (ActionItem.bulletin_id, f.bulletin_id),
+        ):
+            if value is not None:
+                filters.append(column == value)
+        if f.overdue is not None:
+            clause = overdue_clause(f.today)
+            filters.append(clause if f.overdue else not_(clause))
+        if f.due_before is not None:
+            filters.append(ActionItem.due_date < f.due_before)
+        if f.nothing:
+            filters.append(false())
+        return self.page(params, *filters)
+
+    def for_meeting(self, meeting_id: uuid.UUID) -> list[ActionItem]:
+        stmt = (
+            self.base()
+            .where(ActionItem.meeting_id == meeting_id)
+            .order_by(ActionItem.created_at, ActionItem.id)
+        )
+        items = list(self.session.scalars(stmt))
+        self.record_reads(items)
+        return items
+
+    # The progress log: reached only through an action this repository let the caller see.
+
+    def updates_page(self, action: ActionItem, params: PageParams) -> list[ActionUpdate]:
+        stmt = select(ActionUpdate).where(ActionUpdate.action_id == action.id)
+        return keyset_page(
+            self.session, stmt, params, keys=[ActionUpdate.created_at, ActionUpdate.id]
+        )
+
+    # Other tables an action refers to (not classified).
+
+    def agency_exists(self, agency_id: uuid.UUID) -> bool:
+        return self.session.scalar(select(Agency.id).where(Agency.id == agency_id)) is not None
+
+    def agency_of_user(self, user_id: uuid.UUID) -> uuid.UUID | None:
+        return self.session.scalar(select(User.agency_id).where(User.id == user_id))

@@ -1,0 +1,180 @@
+"""HTTP for action items (`/actions`) and their progress log (`/actions/{id}/updates`)."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from oversight.actions import clock, service
+from oversight.actions.repository import ActionFilters, ActionRepository
+from oversight.actions.schemas import (
+    LINKS,
+    ActionCreate,
+    ActionPatch,
+    ActionRead,
+    ActionUpdateIn,
+    ActionUpdateRead,
+    ActionUpdateResult,
+)
+from oversight.actions.status import ActionStatus
+from oversight.auth.principal import ActionsRead, ActionsWrite
+from oversight.concurrency import IfMatch, set_etag
+from oversight.db import SessionDep
+from oversight.errors import responses
+from oversight.idempotency.service import IdempotencyDep
+from oversight.pagination import Page, PageDep, page_of
+
+router = APIRouter(prefix="/actions", tags=["Actions"])
+
+HIDDEN = "Answers 404 for an action the caller may not read, as for one that does not exist."
+WHO = (
+    "The owner agency's principals may change the status; editors of the creating agency "
+    "may change anything, and alone may cancel or reinstate. Others: 403."
+)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ActionRead,
+    summary="Create an action item",
+    description="An open action of the caller's agency, owned by `owner_agency_id`. Editors "
+    f"and partner systems with `actions:write`. {LINKS} Accepts `Idempotency-Key`.",
+    responses=responses(401, 403, 409, 422),
+)
+def create_action(
+    body: ActionCreate, session: SessionDep, principal: ActionsWrite, idem: IdempotencyDep
+) -> JSONResponse:
+    def produce() -> ActionRead:
+        action = service.create(session, principal, body)
+        return service.present(session, principal, [action])[0]
+
+    return idem.respond(
+        session, principal, produce, location=lambda out: f"/api/v1/actions/{out.id}"
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[ActionRead],
+    summary="List action items",
+    description="Scope `actions:read`. "
+    "The actions the caller may read (its own agency's as owner always), newest "
+    "first. `overdue=true` is the board's overdue view; `due_before` is exclusive.",
+    responses=responses(400, 401, 403, 422),
+)
+def list_actions(
+    session: SessionDep,
+    principal: ActionsRead,
+    page: PageDep,
+    status: ActionStatus | None = None,
+    owner_agency_id: uuid.UUID | None = None,
+    assignee: Annotated[
+        Literal["me"] | None, Query(description="`me`: the actions assigned to the caller")
+    ] = None,
+    meeting_id: uuid.UUID | None = None,
+    bulletin_id: uuid.UUID | None = None,
+    overdue: bool | None = None,
+    due_before: date | None = None,
+) -> Page[ActionRead]:
+    filters = ActionFilters(
+        today=clock.today(),
+        status=status,
+        owner_agency_id=owner_agency_id,
+        assignee_id=principal.id if assignee == "me" else None,
+        meeting_id=meeting_id,
+        bulletin_id=bulletin_id,
+        overdue=overdue,
+        due_before=due_before,
+    )
+    rows = service.listing(session, principal, page, filters)
+    return page_of(page, service.present(session, principal, rows))
+
+
+@router.get(
+    "/{action_id}",
+    response_model=ActionRead,
+    summary="Read an action item",
+    description=f"Scope `actions:read`. {HIDDEN} Sets `ETag`.",
+    responses=responses(401, 403, 404),
+)
+def get_action(
+    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, response: Response
+) -> ActionRead:
+    action = ActionRepository(session, principal).get(action_id)
+    set_etag(response, action.version)
+    return service.present(session, principal, [action])[0]
+
+
+@router.patch(
+    "/{action_id}",
+    response_model=ActionRead,
+    summary="Edit, reclassify or move an action item",
+    description=f"Scope `actions:write`. "
+    f"{WHO} Needs `If-Match`. A status change is also written to the progress "
+    "log; reopening a done action needs a `note`. An illegal transition is 409 and names "
+    f"the allowed ones. {LINKS}",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def patch_action(
+    action_id: uuid.UUID,
+    body: ActionPatch,
+    session: SessionDep,
+    principal: ActionsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionRead:
+    action = service.patch(session, principal, action_id, body, if_match)
+    set_etag(response, action.version)
+    return service.present(session, principal, [action])[0]
+
+
+@router.post(
+    "/{action_id}/updates",
+    status_code=201,
+    response_model=ActionUpdateResult,
+    summary="Post progress on an action item",
+    description=f"Scope `actions:write`. "
+    f"Appends a note to the progress log, moving the status when `status` is "
+    f"given. {WHO} Needs the action's `If-Match` (the answer carries the action's new "
+    "`version`); accepts `Idempotency-Key`.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def post_update(
+    action_id: uuid.UUID,
+    body: ActionUpdateIn,
+    session: SessionDep,
+    principal: ActionsWrite,
+    idem: IdempotencyDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    def produce() -> ActionUpdateResult:
+        entry, action = service.add_update(session, principal, action_id, body, if_match)
+        return ActionUpdateResult(
+            **ActionUpdateRead.model_validate(entry).model_dump(),
+            action=service.present(session, principal, [action])[0],
+        )
+
+    return idem.respond(
+        session,
+        principal,
+        produce,
+        location=lambda out: f"/api/v1/actions/{action_id}/updates",
+    )
+
+
+@router.get(
+    "/{action_id}/updates",
+    response_model=Page[ActionUpdateRead],
+    summary="The progress log of an action item",
+    description=f"Scope `actions:read`. Newest first; append-only. {HIDDEN}",
+    responses=responses(400, 401, 403, 404),
+)
+def list_updates(
+    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, page: PageDep
+) -> Page[ActionUpdateRead]:
+    repo = ActionRepository(session, principal)
+    rows = repo.updates_page(repo.get(action_id), page)
+    return page_of(page, rows, ActionUpdateRead.model_validate)

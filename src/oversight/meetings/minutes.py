@@ -1,0 +1,144 @@
+"""The minutes workflow: draft → approved → published, reopened as a new version.
+
+Editors of the owning agency write the draft. The chair or an editor of the owning agency
+approves it, but never someone who wrote the version being approved (four eyes). Approved
+minutes are published by the same people; reopening (with a reason) starts a new draft
+version from the approved text, which stays readable among the revisions.
+"""
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from oversight.auth.principal import Principal
+from oversight.concurrency import check_if_match
+from oversight.db import utcnow
+from oversight.errors import Conflict, Forbidden
+from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
+from oversight.meetings.repository import MeetingRepository
+from oversight.meetings.schemas import MinutesIn
+from oversight.meetings.service import editable, may_approve, touch
+from oversight.pagination import PageParams
+
+
+def _for_approvers(
+    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
+) -> tuple[Meeting, MeetingMinutes | None]:
+    repo = MeetingRepository(session, principal)
+    meeting = repo.get(meeting_id, for_update=True)
+    if not may_approve(principal, meeting):
+        raise Forbidden(
+            "Only the meeting's chair or an editor of the agency that owns it may approve, "
+            "publish or reopen its minutes"
+        )
+    check_if_match(if_match, meeting.version)
+    return meeting, repo.current_minutes(meeting)
+
+
+def _no_minutes(meeting: Meeting) -> Conflict:
+    return Conflict(f"Meeting {meeting.id} has no minutes yet; write them with PUT first")
+
+
+def write(
+    session: Session,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    body: MinutesIn,
+    if_match: str | None,
+) -> Meeting:
+    """Write the draft (the first one, or the current draft version)."""
+    repo, meeting = editable(session, principal, meeting_id, if_match)
+    minutes = repo.current_minutes(meeting)
+    if minutes is None:
+        minutes = MeetingMinutes(meeting_id=meeting.id, revision=1, drafted_by=[])
+        session.add(minutes)
+    elif minutes.status != MinutesStatus.draft:
+        raise Conflict(
+            f"The minutes are {minutes.status} and can no longer be edited; reopen them "
+            f"with POST /api/v1/meetings/{meeting.id}/minutes/reopen (giving a reason) to "
+            "start a new draft version"
+        )
+    minutes.body = body.body
+    minutes.decisions = list(body.decisions)
+    me = str(principal.id)
+    if me not in minutes.drafted_by:
+        minutes.drafted_by = [*minutes.drafted_by, me]
+    touch(meeting)
+    session.flush()
+    return meeting
+
+
+def approve(
+    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
+) -> Meeting:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    if minutes is None:
+        raise _no_minutes(meeting)
+    if minutes.status != MinutesStatus.draft:
+        raise Conflict(f"The minutes are already {minutes.status}")
+    if str(principal.id) in minutes.drafted_by:
+        raise Forbidden(
+            "You wrote this draft, so you may not approve it: the chair or another editor "
+            "of the owning agency must (four eyes)"
+        )
+    minutes.status = MinutesStatus.approved
+    minutes.approved_by = principal.id
+    minutes.approved_at = utcnow()
+    touch(meeting)
+    session.flush()
+    return meeting
+
+
+def publish(
+    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
+) -> Meeting:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    if minutes is None:
+        raise _no_minutes(meeting)
+    if minutes.status == MinutesStatus.draft:
+        raise Conflict("Draft minutes must be approved before they are published")
+    if minutes.status == MinutesStatus.published:
+        raise Conflict("The minutes are already published")
+    minutes.status = MinutesStatus.published
+    minutes.published_by = principal.id
+    minutes.published_at = utcnow()
+    touch(meeting)
+    session.flush()
+    return meeting
+
+
+def reopen(
+    session: Session,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    reason: str,
+    if_match: str | None,
+) -> Meeting:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    if minutes is None:
+        raise _no_minutes(meeting)
+    if minutes.status == MinutesStatus.draft:
+        raise Conflict("The minutes are already a draft; edit them with PUT")
+    session.add(
+        MeetingMinutes(
+            meeting_id=meeting.id,
+            revision=minutes.revision + 1,
+            body=minutes.body,
+            decisions=list(minutes.decisions),
+            status=MinutesStatus.draft,
+            drafted_by=[],
+            reopened_by=principal.id,
+            reopen_reason=reason,
+        )
+    )
+    touch(meeting)
+    session.flush()
+    return meeting
+
+
+def revisions(
+    session: Session, principal: Principal, meeting_id: uuid.UUID, params: PageParams
+) -> list[MeetingMinutes]:
+    """Every approved (or published) version of the minutes, newest first."""
+    repo = MeetingRepository(session, principal)
+    return repo.approved_revisions(repo.get(meeting_id), params)

@@ -1,0 +1,93 @@
+"""A meeting of the group, and its minutes: one row per version of the minutes."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oversight.access.models import Classified, note_reclassification, recipient_tables
+from oversight.audit.recorder import Audited
+from oversight.auth.scopes import Scope
+from oversight.db import Base, Timestamps, UUIDPk
+
+
+class AttendanceStatus(StrEnum):
+    present = "present"
+    apologies = "apologies"
+    absent = "absent"
+
+
+class MinutesStatus(StrEnum):
+    draft = "draft"
+    approved = "approved"
+    published = "published"
+
+
+class Meeting(UUIDPk, Timestamps, Classified, Audited, Base):
+    """`author_id` is who created the meeting; `agency_id` (O) the agency that owns it."""
+
+    __tablename__ = "meeting"
+    __audit_resource__ = "meeting"
+    __write_scope__ = Scope.meetings_write.value
+    __audit_content__ = frozenset({"title", "location", "agenda", "attendance"})
+    __recipient_agency_table__, __recipient_user_table__ = recipient_tables("meeting")
+
+    title: Mapped[str] = mapped_column(String(300))
+    held_at: Mapped[datetime]
+    location: Mapped[str | None] = mapped_column(String(300))
+    chair_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    agenda: Mapped[list[Any]] = mapped_column(default=list)
+    # [{agency_id, name, status}], replaced whole by PUT /meetings/{id}/attendance.
+    attendance: Mapped[list[Any]] = mapped_column(default=list)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_meeting_held_at_id", "held_at", "id"),)
+
+    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+        if op == "update":
+            if note_reclassification(self, changes):
+                return "meeting.reclassify"
+            if set(changes) == {"attendance"}:
+                return "meeting.attendance_change"
+        return super().audit_action(op, changes)
+
+
+class MeetingMinutes(UUIDPk, Timestamps, Audited, Base):
+    """One version of a meeting's minutes. Only the newest version can be a draft: a new
+    version is started only by reopening approved minutes, so older ones stay as approved."""
+
+    __tablename__ = "meeting_minutes"
+    __audit_resource__ = "minutes"
+    __audit_content__ = frozenset({"body", "decisions", "reopen_reason"})
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    revision: Mapped[int]
+    body: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[MinutesStatus] = mapped_column(String(16), default=MinutesStatus.draft)
+    # Every principal who wrote this version: none of them may approve it (four eyes).
+    drafted_by: Mapped[list[Any]] = mapped_column(default=list)
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None]
+    published_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    published_at: Mapped[datetime | None]
+    reopened_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("meeting_id", "revision"),)
+
+    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+        if op == "create" and self.reopen_reason is not None:
+            return "minutes.reopen"
+        status = changes.get("status")
+        if op == "update" and isinstance(status, dict):
+            after = status.get("after")
+            if after == MinutesStatus.approved:
+                return "minutes.approve"
+            if after == MinutesStatus.published:
+                return "minutes.publish"
+        return super().audit_action(op, changes)

@@ -1,0 +1,95 @@
+"""Every query of meetings and their minutes; meetings only through the classified base."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from oversight.access.repository import ClassifiedRepository
+from oversight.agencies.models import Agency
+from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
+from oversight.pagination import PageParams, keyset_page
+from oversight.users.models import User
+
+
+class MeetingRepository(ClassifiedRepository[Meeting]):
+    model = Meeting
+    resource = "meeting"
+
+    def list_page(
+        self,
+        params: PageParams,
+        *,
+        held_from: datetime | None = None,
+        held_to: datetime | None = None,
+        agency_id: uuid.UUID | None = None,
+    ) -> list[Meeting]:
+        filters = []
+        if held_from is not None:
+            filters.append(Meeting.held_at >= held_from)
+        if held_to is not None:
+            filters.append(Meeting.held_at < held_to)
+        if agency_id is not None:
+            filters.append(Meeting.agency_id == agency_id)
+        return self.page(params, *filters, keys=[Meeting.held_at, Meeting.id])
+
+    # Minutes: reached only through a meeting this repository has already let the caller see.
+
+    def latest_minutes(
+        self, meeting_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[MeetingMinutes]]:
+        """The newest two versions of each meeting's minutes, newest first.
+
+        Two suffice: only the newest version can be a draft, so the one before it is the
+        latest approved text whenever the newest is a draft.
+        """
+        if not meeting_ids:
+            return {}
+        older = aliased(MeetingMinutes)
+        newest = (
+            select(func.max(older.revision))
+            .where(older.meeting_id == MeetingMinutes.meeting_id)
+            .scalar_subquery()
+        )
+        rows = self.session.scalars(
+            select(MeetingMinutes)
+            .where(
+                MeetingMinutes.meeting_id.in_(meeting_ids),
+                MeetingMinutes.revision >= newest - 1,
+            )
+            .order_by(MeetingMinutes.meeting_id, MeetingMinutes.revision.desc())
+        )
+        out: dict[uuid.UUID, list[MeetingMinutes]] = {}
+        for row in rows:
+            out.setdefault(row.meeting_id, []).append(row)
+        return out
+
+    def current_minutes(self, meeting: Meeting) -> MeetingMinutes | None:
+        return self.session.scalars(
+            select(MeetingMinutes)
+            .where(MeetingMinutes.meeting_id == meeting.id)
+            .order_by(MeetingMinutes.revision.desc())
+            .limit(1)
+        ).first()
+
+    def approved_revisions(self, meeting: Meeting, params: PageParams) -> list[MeetingMinutes]:
+        stmt = select(MeetingMinutes).where(
+            MeetingMinutes.meeting_id == meeting.id,
+            MeetingMinutes.status != MinutesStatus.draft,
+        )
+        return keyset_page(
+            self.session, stmt, params, keys=[MeetingMinutes.revision, MeetingMinutes.id]
+        )
+
+    # Other tables a meeting refers to (not classified).
+
+    def user_exists(self, user_id: uuid.UUID) -> bool:
+        return self.session.scalar(select(User.id).where(User.id == user_id)) is not None
+
+    def agency_names(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids)))
+        return {row.id: row.name for row in rows}

@@ -1,0 +1,141 @@
+"""HTTP for meetings (`/meetings`) and their attendance; minutes are in `minutes_router`."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+from sqlalchemy.orm import Session
+
+from oversight.auth.principal import MeetingsRead, MeetingsWrite, Principal
+from oversight.concurrency import IfMatch, set_etag
+from oversight.db import SessionDep
+from oversight.errors import responses
+from oversight.idempotency.service import IdempotencyDep
+from oversight.meetings import service
+from oversight.meetings.models import Meeting
+from oversight.meetings.repository import MeetingRepository
+from oversight.meetings.schemas import (
+    Attendance,
+    MeetingCreate,
+    MeetingDetail,
+    MeetingPatch,
+    MeetingRead,
+)
+from oversight.pagination import Page, PageDep, page_of
+
+router = APIRouter(prefix="/meetings", tags=["Meetings"])
+
+HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that does not exist."
+
+
+def respond(
+    session: Session, principal: Principal, meeting: Meeting, response: Response
+) -> MeetingDetail:
+    """The meeting as the caller sees it, with its current `ETag`."""
+    set_etag(response, meeting.version)
+    return service.detail(session, principal, meeting)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=MeetingDetail,
+    summary="Create a meeting",
+    description="A meeting owned by the caller's agency, classified like any item. Editors "
+    "and partner systems with `meetings:write`. Accepts `Idempotency-Key`.",
+    responses=responses(401, 403, 409, 422),
+)
+def create_meeting(
+    body: MeetingCreate, session: SessionDep, principal: MeetingsWrite, idem: IdempotencyDep
+) -> JSONResponse:
+    return idem.respond(
+        session,
+        principal,
+        lambda: service.detail(session, principal, service.create(session, principal, body)),
+        location=lambda out: f"/api/v1/meetings/{out.id}",
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[MeetingRead],
+    summary="List meetings",
+    description="Scope `meetings:read`. "
+    "The meetings the caller's classification allows, latest `held_at` first. "
+    "`from` (inclusive) and `to` (exclusive) bound `held_at`.",
+    responses=responses(400, 401, 403, 422),
+)
+def list_meetings(
+    session: SessionDep,
+    principal: MeetingsRead,
+    page: PageDep,
+    held_from: Annotated[
+        AwareDatetime | None, Query(alias="from", description="RFC 3339 with a time zone")
+    ] = None,
+    held_to: Annotated[
+        AwareDatetime | None, Query(alias="to", description="RFC 3339 with a time zone")
+    ] = None,
+    agency_id: Annotated[uuid.UUID | None, Query(description="The owning agency")] = None,
+) -> Page[MeetingRead]:
+    rows = MeetingRepository(session, principal).list_page(
+        page, held_from=held_from, held_to=held_to, agency_id=agency_id
+    )
+    return page_of(page, service.summaries(session, principal, rows))
+
+
+@router.get(
+    "/{meeting_id}",
+    response_model=MeetingDetail,
+    summary="Read a meeting",
+    description=f"Scope `meetings:read`. "
+    f"With its minutes and the action items the caller may see. {HIDDEN} "
+    "Sets `ETag`, which every change of the meeting, its attendance or minutes needs.",
+    responses=responses(401, 403, 404),
+)
+def get_meeting(
+    meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, response: Response
+) -> MeetingDetail:
+    meeting = MeetingRepository(session, principal).get(meeting_id)
+    return respond(session, principal, meeting, response)
+
+
+@router.patch(
+    "/{meeting_id}",
+    response_model=MeetingDetail,
+    summary="Edit or reclassify a meeting",
+    description="Scope `meetings:write`. Editors of the owning agency; needs `If-Match`.",
+    responses=responses(401, 403, 404, 412, 422, 428),
+)
+def patch_meeting(
+    meeting_id: uuid.UUID,
+    body: MeetingPatch,
+    session: SessionDep,
+    principal: MeetingsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MeetingDetail:
+    meeting = service.patch(session, principal, meeting_id, body, if_match)
+    return respond(session, principal, meeting, response)
+
+
+@router.put(
+    "/{meeting_id}/attendance",
+    response_model=MeetingDetail,
+    summary="Record attendance",
+    description="Scope `meetings:write`. "
+    "Replaces the whole attendance list: per agency and/or person, `present`, "
+    "`apologies` or `absent`. Editors of the owning agency; needs `If-Match`.",
+    responses=responses(401, 403, 404, 412, 422, 428),
+)
+def put_attendance(
+    meeting_id: uuid.UUID,
+    body: Annotated[Attendance, Body()],
+    session: SessionDep,
+    principal: MeetingsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MeetingDetail:
+    meeting = service.put_attendance(session, principal, meeting_id, body, if_match)
+    return respond(session, principal, meeting, response)

@@ -1,0 +1,132 @@
+"""Request and response bodies of meetings, attendance and minutes."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
+from oversight.actions.schemas import ActionRead
+from oversight.auth.schemas import StrictModel
+from oversight.meetings.models import AttendanceStatus, MinutesStatus
+
+Title = Annotated[str, Field(min_length=1, max_length=300)]
+Place = Annotated[str, Field(max_length=300)]
+AgendaItem = Annotated[str, Field(min_length=1, max_length=1000)]
+Agenda = Annotated[list[AgendaItem], Field(max_length=100)]
+Decision = Annotated[str, Field(min_length=1, max_length=4000)]
+MAX_MINUTES_CHARS = 200_000
+
+
+class AttendanceEntry(StrictModel):
+    """One agency or person at the meeting; `name` defaults to the agency's name."""
+
+    agency_id: uuid.UUID | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    status: AttendanceStatus
+
+    @model_validator(mode="after")
+    def _someone(self) -> "AttendanceEntry":
+        if self.agency_id is None and self.name is None:
+            raise ValueError("an attendance entry names an agency_id, a name, or both")
+        return self
+
+
+Attendance = Annotated[list[AttendanceEntry], Field(max_length=500)]
+
+
+class AttendanceRead(BaseModel):
+    agency_id: uuid.UUID | None
+    name: str
+    status: AttendanceStatus
+
+
+def _not_null(model: BaseModel, fields: tuple[str, ...]) -> None:
+    nulls = [f for f in fields if f in model.model_fields_set and getattr(model, f) is None]
+    if nulls:
+        raise ValueError(f"{', '.join(nulls)} cannot be null")
+
+
+class MeetingCreate(ClassificationIn):
+    title: Title
+    held_at: AwareDatetime = Field(description="When the meeting starts (RFC 3339, with offset)")
+    location: Place | None = None
+    chair_user_id: uuid.UUID | None = Field(
+        default=None, description="Chairs the meeting; may approve its minutes"
+    )
+    agenda: Agenda = Field(default_factory=list)
+    attendance: Attendance = Field(default_factory=list)
+
+
+class MeetingPatch(ClassificationPatch):
+    title: Title | None = None
+    held_at: AwareDatetime | None = None
+    location: Place | None = None
+    chair_user_id: uuid.UUID | None = None
+    agenda: Agenda | None = None
+
+    @model_validator(mode="after")
+    def _required_stay(self) -> "MeetingPatch":
+        _not_null(self, ("title", "held_at", "agenda"))
+        return self
+
+
+class MinutesIn(StrictModel):
+    body: Annotated[str, Field(max_length=MAX_MINUTES_CHARS, description="Markdown")]
+    decisions: Annotated[list[Decision], Field(max_length=200)] = Field(
+        default_factory=list, description="What the meeting decided, one entry each"
+    )
+
+
+class ReopenIn(StrictModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="Why approved minutes are being changed (kept with the new version)"
+    )
+
+
+class MinutesRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int = Field(validation_alias="revision", description="1 for the first minutes")
+    status: MinutesStatus
+    body: str
+    decisions: list[str]
+    drafted_by: list[uuid.UUID] = Field(description="Who wrote this version")
+    approved_by: uuid.UUID | None
+    approved_at: datetime | None
+    published_at: datetime | None
+    reopen_reason: str | None = Field(description="Why this version was started, if reopened")
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeetingRead(ClassificationOut):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    author_id: uuid.UUID | None
+    title: str
+    held_at: datetime
+    location: str | None
+    chair_user_id: uuid.UUID | None
+    agenda: list[str]
+    attendance: list[AttendanceRead]
+    minutes: MinutesRead | None = Field(
+        description="The current minutes; a draft only for those who write or approve it, "
+        "others see the latest approved version"
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeetingDetail(MeetingRead):
+    actions: list[ActionRead] | None = Field(
+        description="The meeting's action items the caller may see (null without actions:read)"
+    )
+
+
+def meeting_fields(meeting: Any) -> dict[str, Any]:
+    return {name: getattr(meeting, name) for name in MeetingRead.model_fields if name != "minutes"}

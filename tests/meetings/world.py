@@ -1,0 +1,110 @@
+"""Meetings and action items for the policy-equivalence world of `tests/bulletins/world.py`.
+
+Each item spec of the world also becomes a meeting and an action item with the same author,
+TLP and recipients (meetings and actions have no drafts). The reference for actions adds the
+one rule of their own: the owner agency always reads its actions.
+"""
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from oversight.actions.models import ActionItem
+from oversight.actions.repository import ActionRepository
+from oversight.meetings.models import Meeting
+from oversight.meetings.repository import MeetingRepository
+from tests.bulletins.world import BASE_TIME, Item, Who, World, may_read
+
+
+@dataclass
+class Governance:
+    meetings: list[Item]
+    actions: list[tuple[Item, int]]  # (the item, its owner agency)
+
+    def readable_meetings(self, world: World, who: Who) -> set[uuid.UUID]:
+        return {m.id for m in self.meetings if may_read(who, m, world.active)}
+
+    def readable_actions(self, world: World, who: Who) -> set[uuid.UUID]:
+        return {
+            a.id
+            for a, owner in self.actions
+            if may_read(who, a, world.active) or (world.active[who.agency] and who.agency == owner)
+        }
+
+
+def build(session: Session, world: World, specs: list[dict]) -> Governance:
+    out = Governance([], [])
+    for n, (item, spec) in enumerate(zip(world.items, specs, strict=True)):
+        author = next(p for p in world.people if p.id == item.author)
+        at = BASE_TIME + timedelta(minutes=n)
+        classification = {
+            "tlp": item.tlp,
+            "recipient_agencies": [world.agencies[a].id for a in sorted(item.agencies)],
+            "recipient_users": sorted(item.users, key=str),
+            "protective_marking": "OFFICIAL",
+        }
+        meeting = replace(item, id=uuid.uuid4(), status="published")
+        row = Meeting(
+            id=meeting.id,
+            agency_id=world.agencies[item.agency].id,
+            author_id=item.author,
+            title=f"Meeting {n}",
+            held_at=at,
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(row)
+        MeetingRepository(session, world.principal(author)).classify(row, **classification)
+        out.meetings.append(meeting)
+
+        action = replace(item, id=uuid.uuid4(), status="published")
+        owner = spec["owner"]
+        act = ActionItem(
+            id=action.id,
+            agency_id=world.agencies[item.agency].id,
+            author_id=item.author,
+            title=f"Action {n}",
+            owner_agency_id=world.agencies[owner].id,
+            status="open",
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(act)
+        ActionRepository(session, world.principal(author)).classify(act, **classification)
+        out.actions.append((action, owner))
+    session.commit()
+    return out
+
+
+def _ids(session: Session, repo: MeetingRepository | ActionRepository) -> set[uuid.UUID]:
+    return set(session.scalars(repo.base().with_only_columns(repo.model.id)))
+
+
+def check_sql(session: Session, world: World, gov: Governance) -> None:
+    """The SQL filter of meetings and actions equals the reference, for every principal."""
+    for who in world.people:
+        if not world.active[who.agency]:
+            continue
+        principal = world.principal(who)
+        got = _ids(session, MeetingRepository(session, principal))
+        assert got == gov.readable_meetings(world, who), ("meetings", who)
+        got = _ids(session, ActionRepository(session, principal))
+        assert got == gov.readable_actions(world, who), ("actions", who)
+
+
+def check_http(client, headers_of, listed, world: World, gov: Governance) -> None:
+    """What `GET /meetings` and `GET /actions` list equals the reference (403 without scope)."""
+    for who in world.people:
+        headers = headers_of(who)
+        for path, scope, expected in (
+            ("/api/v1/meetings", "meetings:read", gov.readable_meetings(world, who)),
+            ("/api/v1/actions", "actions:read", gov.readable_actions(world, who)),
+        ):
+            if scope not in who.scopes and world.active[who.agency]:
+                assert client.get(path, headers=headers).status_code == 403
+                continue
+            got = listed(client, headers, path)
+            assert (got is None) == (not world.active[who.agency]), (path, who)
+            assert (got or set()) == {str(i) for i in expected}, (path, who)
