@@ -2,9 +2,16 @@
 
 import typer
 
+from oversight.cli import agencies as agencies_cmd
+from oversight.cli import audit as audit_cmd
+from oversight.cli import bootstrap as bootstrap_cmd
 from oversight.cli import db as db_cmd
+from oversight.cli import demo as demo_cmd
 from oversight.cli import openapi as openapi_cmd
 from oversight.cli import serve as serve_cmd
+from oversight.cli import service_accounts as service_accounts_cmd
+from oversight.cli import users as users_cmd
+from oversight.cli.output import run
 
 app = typer.Typer(
     name="oversight",
@@ -14,9 +21,15 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(agencies_cmd.app, name="agencies")
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(service_accounts_cmd.app, name="service-accounts")
+app.command("bootstrap")(bootstrap_cmd.bootstrap)
+app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 app.command("openapi")(openapi_cmd.openapi)
 
 
 def main() -> None:
-    app()
+    run(app)

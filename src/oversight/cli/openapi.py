@@ -2,17 +2,25 @@
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from oversight.cli.output import JsonOpt, emit
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def render(app: "FastAPI") -> str:
+    """The schema as committed in openapi/openapi.json (the drift test compares with this)."""
+    return json.dumps(app.openapi(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
 
 def schema_text() -> str:
     from oversight.main import create_app
 
-    app = create_app()
-    return json.dumps(app.openapi(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return render(create_app())
 
 
 def openapi(

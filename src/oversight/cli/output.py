@@ -4,15 +4,25 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from oversight import migrations
+from oversight.audit import recorder
 from oversight.audit.recorder import SYSTEM, set_actor
 from oversight.config import get_settings
 from oversight.db import make_engine, make_sessionmaker
 from oversight.errors import ProblemError
+
+try:  # recent typer vendors its own click, whose exceptions are the ones raised
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - typer using the click package
+    from click import exceptions as click  # type: ignore[no-redef]
+
+M = TypeVar("M", bound=BaseModel)
 
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output (JSON)")
 
@@ -25,17 +35,35 @@ def emit(data: Any, as_json: bool, text: str | None = None) -> None:
 
 
 def fail(message: str, as_json: bool = False, code: int = 1) -> NoReturn:
+    _tell(message, as_json)
+    raise typer.Exit(code)
+
+
+def _tell(message: str, as_json: bool) -> None:
+    """The one-line error on stderr: `{"error": ...}` with --json, else `error: ...`."""
+    message = (message.strip().splitlines() or ["failed"])[0]
     if as_json:
         typer.echo(json.dumps({"error": message}), err=True)
     else:
         typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 @contextmanager
 def cli_session(as_json: bool = False) -> Iterator[Session]:
     """A session acting as `system`; commits on success, one-line error on failure."""
+    recorder.install()  # what the command changes is audited, as through the API
     engine = make_engine(get_settings().database_url)
+    try:
+        current = migrations.is_current(engine)
+    except Exception as exc:
+        engine.dispose()
+        fail(f"cannot reach the database: {_first_line(exc)}", as_json)
+    if not current:
+        engine.dispose()
+        fail(
+            "the database schema is not at the latest migration: run `oversight db upgrade`",
+            as_json,
+        )
     session = make_sessionmaker(engine)()
     set_actor(session, SYSTEM)
     try:
@@ -49,14 +77,77 @@ def cli_session(as_json: bool = False) -> Iterator[Session]:
         raise
     except Exception as exc:
         session.rollback()
-        fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", as_json)
+        fail(f"{type(exc).__name__}: {_first_line(exc)}".rstrip(": "), as_json)
     finally:
         session.close()
         engine.dispose()
 
 
-def read_secret_stdin() -> str:
+def read_secret_stdin(as_json: bool = False) -> str:
+    """One line of standard input: secrets never travel in argv, where `ps` shows them."""
     value = sys.stdin.readline().rstrip("\r\n")
     if not value:
-        fail("expected a secret on standard input")
+        fail("expected a secret on standard input", as_json, code=2)
     return value
+
+
+def run(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
+    """Run the command line: exit 0 ok, 1 failure, 2 usage, each error told in one line."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    try:
+        code = typer.main.get_command(app).main(args, "oversight", standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
+        code = 2
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        _tell(_one_line(exc.format_message()) + hint, as_json)
+        code = 2
+    except click.ClickException as exc:
+        _tell(_one_line(exc.format_message()), as_json)
+        code = exc.exit_code or 1
+    except typer.Abort:
+        _tell("aborted", as_json)
+        code = 1
+    except Exception as exc:  # e.g. `serve` on an unreachable database
+        _tell(f"{type(exc).__name__}: {_first_line(exc)}".rstrip(": "), as_json)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def validated(model: type[M], as_json: bool, **values: Any) -> M:
+    """Command-line input checked by the API's own schema; a bad value is a usage error (2)."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "input"
+        fail(f"invalid {where}: {first.get('msg', 'invalid value')}", as_json, code=2)
+
+
+def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """A plain aligned table for people; --json is the stable form for scripts."""
+    if not rows:
+        return "(none)"
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in [columns, *cells]
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)

@@ -1,0 +1,64 @@
+"""`oversight agencies list|create|suspend|reinstate`, acting as the system."""
+
+from typing import Any
+
+import typer
+
+from oversight.agencies import service
+from oversight.agencies.models import Agency, AgencyStatus, Sector
+from oversight.agencies.schemas import AgencyCreate, AgencyRead
+from oversight.cli.output import JsonOpt, cli_session, emit, table, validated
+
+app = typer.Typer(help="Member agencies.", no_args_is_help=True)
+
+COLUMNS = ["id", "slug", "name", "sector", "status"]
+
+
+def _out(agency: Agency) -> dict[str, Any]:
+    return AgencyRead.model_validate(agency).model_dump(mode="json")
+
+
+@app.command("list")
+def list_agencies(
+    status: AgencyStatus | None = typer.Option(None, help="Only agencies in this status"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """List agencies by name."""
+    with cli_session(as_json) as session:
+        rows = session.scalars(service.list_stmt(status).order_by(Agency.name)).all()
+        data = [_out(a) for a in rows]
+    emit(data, as_json, table(data, COLUMNS))
+
+
+@app.command("create")
+def create(
+    name: str = typer.Option(..., "--name", help="The agency's full name"),
+    sector: Sector = typer.Option(..., "--sector"),
+    slug: str | None = typer.Option(None, "--slug", help="Made from the name when omitted"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Create an agency."""
+    body = validated(AgencyCreate, as_json, name=name, sector=sector, slug=slug)
+    with cli_session(as_json) as session:
+        data = _out(service.create(session, None, body))
+    emit(data, as_json, f"created agency {data['slug']} ({data['id']})")
+
+
+@app.command("suspend")
+def suspend(
+    agency: str = typer.Argument(..., help="Agency id or slug"), as_json: bool = JsonOpt
+) -> None:
+    """Suspend an agency: its users' and systems' tokens stop working at once."""
+    with cli_session(as_json) as session:
+        data = _out(service.suspend(session, None, service.find(session, agency)))
+    emit(data, as_json, f"agency {data['slug']} is suspended")
+
+
+@app.command("reinstate")
+def reinstate(
+    agency: str = typer.Argument(..., help="Agency id or slug"), as_json: bool = JsonOpt
+) -> None:
+    """Reinstate a suspended agency."""
+    with cli_session(as_json) as session:
+        data = _out(service.reinstate(session, None, service.find(session, agency)))
+    emit(data, as_json, f"agency {data['slug']} is active")

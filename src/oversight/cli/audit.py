@@ -1,0 +1,87 @@
+"""`oversight audit verify|export`: check the hash chain, or write it out as JSON Lines."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from oversight.audit import chain, repository
+from oversight.cli.output import JsonOpt, emit, fail
+from oversight.config import get_settings
+from oversight.db import make_engine, make_sessionmaker
+
+app = typer.Typer(help="The audit trail (read-only: nothing edits it).", no_args_is_help=True)
+
+
+@contextmanager
+def _reader(as_json: bool) -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        with repository.read_session(make_sessionmaker(engine)) as session:
+            yield session
+    except SQLAlchemyError as exc:
+        fail(f"cannot read the audit trail: {str(exc).splitlines()[0]}", as_json)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def verify(
+    as_json: bool = JsonOpt,
+    expected_seq: int | None = typer.Option(
+        None, "--expected-seq", min=1, help="Checkpoint: `records` of an earlier verification"
+    ),
+    expected_head: str | None = typer.Option(
+        None, "--expected-head", help="Checkpoint: `head_hash` of that verification"
+    ),
+) -> None:
+    """Recompute the chain; exit 1 naming the first bad seq when it is broken."""
+    if expected_head is not None and expected_seq is None:
+        fail("--expected-head needs --expected-seq", as_json, code=2)
+    with _reader(as_json) as session:
+        result = chain.verify(session, expected_seq, expected_head)
+    data = {
+        "ok": result.ok,
+        "records": result.records,
+        "head_hash": result.head_hash,
+        "first_bad_seq": result.first_bad_seq,
+        "reason": result.reason,
+    }
+    if result.ok:
+        emit(data, as_json, f"ok: {result.records} records, head {result.head_hash}")
+        return
+    emit(
+        data,
+        as_json,
+        f"BROKEN at seq {result.first_bad_seq}: {result.reason} "
+        f"({result.records} records intact before it)",
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (else stdout)"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Write every record, in seq order, as JSON Lines (the canonical form with `hash`)."""
+    count = 0
+    with _reader(as_json) as session:
+        lines = repository.export_lines(session)
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+            sys.stdout.flush()
+            return
+        try:
+            with output.open("w", encoding="utf-8") as fh:
+                for line in lines:
+                    fh.write(line)
+                    count += 1
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}", as_json)
+    emit({"written": str(output), "records": count}, as_json, f"wrote {count} records to {output}")

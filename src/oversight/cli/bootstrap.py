@@ -1,0 +1,65 @@
+"""`oversight bootstrap`: the first agency and its admin, on a database without an admin."""
+
+import typer
+
+from oversight import migrations
+from oversight.agencies import repository as agencies_repo
+from oversight.agencies import service as agencies
+from oversight.agencies.models import Sector
+from oversight.agencies.schemas import AgencyCreate
+from oversight.auth.scopes import Role
+from oversight.cli.output import JsonOpt, cli_session, emit, fail, read_secret_stdin, validated
+from oversight.config import get_settings
+from oversight.db import make_engine
+from oversight.users import repository as users_repo
+from oversight.users import service as users
+from oversight.users.schemas import UserCreate, UserRead
+
+
+def migrate(as_json: bool) -> None:
+    """Bring the schema up to date first, so a fresh database needs one command."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        migrations.upgrade(engine)
+    except Exception as exc:
+        fail(f"migration failed: {type(exc).__name__}", as_json)
+    finally:
+        engine.dispose()
+
+
+def bootstrap(
+    agency: str = typer.Option(..., "--agency", help="Name of the first agency"),
+    email: str = typer.Option(..., "--email", help="Email of the first admin"),
+    name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
+    sector: Sector = typer.Option(Sector.other, "--sector"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input"
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Create the first agency and admin; prints a generated password unless given on stdin."""
+    password = read_secret_stdin(as_json) if password_stdin else None
+    body = validated(AgencyCreate, as_json, name=agency, sector=sector)
+    migrate(as_json)
+    with cli_session(as_json) as session:
+        if users_repo.any_admin(session):
+            fail("an admin already exists: manage users with `oversight users`", as_json)
+        found = agencies_repo.by_name(session, body.name)
+        home = found or agencies.create(session, None, body)
+        user_body = validated(
+            UserCreate,
+            as_json,
+            email=email,
+            display_name=name or email.split("@")[0],
+            agency_id=home.id,
+            roles=[Role.admin],
+            password=password,
+        )
+        user, generated = users.create(session, None, user_body)
+        data = {
+            "agency": {"id": str(home.id), "name": home.name, "slug": home.slug},
+            "user": UserRead.model_validate(user).model_dump(mode="json"),
+            "password": generated,
+        }
+    text = f"admin {user.email} created in {home.name}"
+    emit(data, as_json, text + (f"\npassword: {generated}" if generated else ""))

@@ -1,0 +1,75 @@
+"""`oversight service-accounts list|create|rotate|revoke`, acting as the system."""
+
+from typing import Any
+
+import typer
+
+from oversight.agencies import service as agencies
+from oversight.auth.scopes import Scope
+from oversight.cli.output import JsonOpt, cli_session, emit, table, validated
+from oversight.service_accounts import service
+from oversight.service_accounts.models import ServiceAccount
+from oversight.service_accounts.schemas import ServiceAccountCreate, ServiceAccountRead
+
+app = typer.Typer(help="Partner systems (OAuth2 client credentials).", no_args_is_help=True)
+
+COLUMNS = ["id", "client_id", "name", "scopes", "is_active"]
+AccountArg = typer.Argument(..., help="Service account id or client_id")
+
+
+def _out(sa: ServiceAccount) -> dict[str, Any]:
+    return ServiceAccountRead.model_validate(sa).model_dump(mode="json")
+
+
+@app.command("list")
+def list_accounts(
+    agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """List service accounts, newest first (revoked ones too)."""
+    with cli_session(as_json) as session:
+        agency_id = agencies.find(session, agency).id if agency else None
+        stmt = service.list_stmt(None, agency_id).order_by(
+            ServiceAccount.created_at.desc(), ServiceAccount.id.desc()
+        )
+        data = [_out(sa) for sa in session.scalars(stmt).all()]
+    emit(data, as_json, table(data, COLUMNS))
+
+
+@app.command("create")
+def create(
+    name: str = typer.Option(..., "--name"),
+    agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
+    scopes: list[Scope] = typer.Option(..., "--scope", help="A scope to grant (repeatable)"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Create a service account; prints its client secret, once."""
+    with cli_session(as_json) as session:
+        body = validated(
+            ServiceAccountCreate,
+            as_json,
+            name=name,
+            agency_id=agencies.find(session, agency).id,
+            scopes=scopes,
+        )
+        sa, secret = service.create(session, None, body)
+        data = _out(sa) | {"client_secret": secret}
+    emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {secret}")
+
+
+@app.command("rotate")
+def rotate(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
+    """Rotate the client secret (printed once); the old one stops working at once."""
+    with cli_session(as_json) as session:
+        sa = service.find(session, None, account)
+        secret = service.rotate_secret(session, None, sa)
+        data = _out(sa) | {"client_secret": secret}
+    emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {secret}")
+
+
+@app.command("revoke")
+def revoke(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
+    """Revoke a service account for good: its tokens stop working at once."""
+    with cli_session(as_json) as session:
+        data = _out(service.revoke(session, None, service.find(session, None, account)))
+    emit(data, as_json, f"service account {data['client_id']} is revoked")

@@ -1,0 +1,126 @@
+"""`oversight users list|create|disable|enable|grant|revoke|reset-password`, as the system.
+
+Passwords are read from standard input (`--password-stdin`) or generated, never from argv.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from oversight.agencies import service as agencies
+from oversight.auth.scopes import Role
+from oversight.cli.output import (
+    JsonOpt,
+    cli_session,
+    emit,
+    read_secret_stdin,
+    table,
+    validated,
+)
+from oversight.users import service
+from oversight.users.models import User
+from oversight.users.schemas import UserCreate, UserRead
+
+app = typer.Typer(help="People and their roles.", no_args_is_help=True)
+
+COLUMNS = ["id", "email", "display_name", "roles", "is_active"]
+UserArg = typer.Argument(..., help="User id or email")
+
+
+def _out(user: User) -> dict[str, Any]:
+    return UserRead.model_validate(user).model_dump(mode="json")
+
+
+@app.command("list")
+def list_users(
+    agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
+    role: Role | None = typer.Option(None, "--role", help="Only users holding this role"),
+    active: bool | None = typer.Option(None, "--active/--inactive", help="Only (in)active"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """List users, newest first."""
+    with cli_session(as_json) as session:
+        agency_id = agencies.find(session, agency).id if agency else None
+        stmt = service.list_stmt(None, agency_id, role, active)
+        rows = session.scalars(stmt.order_by(User.created_at.desc(), User.id.desc())).all()
+        data = [_out(u) for u in rows]
+    emit(data, as_json, table(data, COLUMNS))
+
+
+@app.command("create")
+def create(
+    email: str = typer.Option(..., "--email"),
+    agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
+    name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
+    roles: list[Role] = typer.Option([], "--role", help="A role to grant (repeatable)"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input"
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Create a user; prints a generated password, once, unless one is given on stdin."""
+    password = read_secret_stdin(as_json) if password_stdin else None
+    with cli_session(as_json) as session:
+        body = validated(
+            UserCreate,
+            as_json,
+            email=email,
+            display_name=name or email.split("@")[0],
+            agency_id=agencies.find(session, agency).id,
+            roles=roles,
+            password=password,
+        )
+        user, generated = service.create(session, None, body)
+        data = _out(user) | {"password": generated}
+    text = f"created user {data['email']} ({data['id']})"
+    emit(data, as_json, text + (f"\npassword: {generated}" if generated else ""))
+
+
+def _act(ref: str, as_json: bool, act: Callable[[Session, User], User], done: str) -> None:
+    with cli_session(as_json) as session:
+        data = _out(act(session, service.find(session, None, ref)))
+    emit(data, as_json, f"{data['email']}: {done}; roles {', '.join(data['roles'])}")
+
+
+@app.command("disable")
+def disable(user: str = UserArg, as_json: bool = JsonOpt) -> None:
+    """Disable a user: every token they hold stops working at once."""
+    _act(user, as_json, lambda s, u: service.disable(s, None, u), "disabled")
+
+
+@app.command("enable")
+def enable(user: str = UserArg, as_json: bool = JsonOpt) -> None:
+    """Enable a disabled user."""
+    _act(user, as_json, lambda s, u: service.enable(s, None, u), "enabled")
+
+
+@app.command("grant")
+def grant(
+    user: str = UserArg,
+    role: Role = typer.Argument(..., help="Role to add"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Add a role to a user."""
+    _act(user, as_json, lambda s, u: service.grant(s, None, u, role), f"granted {role.value}")
+
+
+@app.command("revoke")
+def revoke(
+    user: str = UserArg,
+    role: Role = typer.Argument(..., help="Role to remove"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Remove a role from a user."""
+    _act(user, as_json, lambda s, u: service.revoke(s, None, u, role), f"revoked {role.value}")
+
+
+@app.command("reset-password")
+def reset_password(user: str = UserArg, as_json: bool = JsonOpt) -> None:
+    """Set a generated password (printed once); the user's tokens stop working."""
+    with cli_session(as_json) as session:
+        target = service.find(session, None, user)
+        password = service.reset_password(session, None, target)
+        data = {"id": str(target.id), "email": target.email, "password": password}
+    emit(data, as_json, f"new password for {data['email']}: {password}")

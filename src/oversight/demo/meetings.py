@@ -1,0 +1,210 @@
+"""The board meeting of 26 June 2020, its minutes and recommendations, and a later meeting.
+
+Everything goes through the services as the people who would do it, so the audit trail of a
+demo database reads like the real thing. Due dates are set from the day of loading, so the
+action tracker always shows a mix of done, open, due-soon and overdue actions.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oversight.access.classification import TLP
+from oversight.actions import clock
+from oversight.actions import service as actions
+from oversight.actions.schemas import ActionCreate, ActionUpdateIn
+from oversight.actions.status import ActionStatus, Priority
+from oversight.audit.recorder import set_actor
+from oversight.auth.principal import Principal
+from oversight.auth.scopes import scopes_for_roles
+from oversight.concurrency import etag
+from oversight.demo.identity import Identity
+from oversight.meetings import minutes, service
+from oversight.meetings.models import AttendanceStatus, Meeting
+from oversight.meetings.schemas import AttendanceEntry, MeetingCreate, MinutesIn
+from oversight.users.models import User
+
+WRITER = "editor@police.example"
+CHAIR = "editor@crc.example"
+
+BOARD_MINUTES = """\
+## 1. Welcome and apologies
+The chair welcomed members. Apologies are recorded in the attendance.
+
+## 2. Cyber crime unit update
+The Detective Inspector of the cyber crime unit reported on the quarter:
+- reports of ransomware against small businesses rose, most entering through phished
+  remote-access credentials;
+- account-takeover fraud against older residents continued, often after fake
+  delivery-company texts;
+- the unit has begun referring young people at risk of cyber offending to Prevent, and
+  asked partners to help make the referral route known;
+- the Cyber Resilience Centre has given protect advice to 140 small businesses.
+
+## 3. Recommendations
+The board agreed the four recommendations recorded as decisions and action items.
+"""
+
+BOARD_DECISIONS = [
+    "Adopt cybercrime as a strategic priority across local authorities",
+    "Support the set-up and use of a Prevent referral process for cyber-dependent crime",
+    "Ensure partner staff receive cybercrime prevention advice",
+    "Encourage membership of the Strategic Oversight group",
+]
+
+# (title, owner agency slug, due in days from today, status it has reached, note)
+RECOMMENDATIONS: list[tuple[str, str, int, str | None, str]] = [
+    (BOARD_DECISIONS[0], "county-council", -40, "done", "Adopted by the county cabinet."),
+    (BOARD_DECISIONS[1], "police-cyber", 5, "in_progress", "Referral form agreed with Prevent."),
+    (BOARD_DECISIONS[2], "crc", -14, None, ""),
+    (BOARD_DECISIONS[3], "voluntary-action", 30, None, ""),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingsDemo:
+    meetings: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+
+
+def _principal(session: Session, email: str) -> Principal:
+    user = session.scalars(select(User).where(User.email == email)).one()
+    roles = frozenset(user.roles)
+    return Principal("user", user.id, user.agency_id, roles, scopes_for_roles(roles))
+
+
+def _as(session: Session, principal: Principal) -> Principal:
+    set_actor(session, principal.actor)
+    return principal
+
+
+def load(session: Session, ident: Identity) -> MeetingsDemo:
+    """Create the two meetings and their actions in the caller's transaction."""
+    agencies = ident.agencies
+    writer = _principal(session, WRITER)
+    chair = _principal(session, CHAIR)
+    today = clock.today()
+
+    board = service.create(
+        session,
+        _as(session, writer),
+        MeetingCreate(
+            title="Cybercrime Strategic Oversight Board",
+            held_at=datetime(2020, 6, 26, 10, 0, tzinfo=UTC),
+            location="County Hall, committee room 2 (and online)",
+            chair_user_id=chair.id,
+            agenda=[
+                "Welcome and apologies",
+                "Cyber crime unit update",
+                "Recommendations to the partnership",
+                "Any other business",
+            ],
+            attendance=[
+                AttendanceEntry(agency_id=agencies[slug].id, status=AttendanceStatus(status))
+                for slug, status in [
+                    ("police-cyber", "present"),
+                    ("county-council", "present"),
+                    ("eastvale-council", "present"),
+                    ("westmoor-council", "apologies"),
+                    ("rocu", "present"),
+                    ("crc", "present"),
+                    ("voluntary-action", "present"),
+                    ("schools-trust", "absent"),
+                ]
+            ],
+            tlp=TLP.green,
+        ),
+    )
+    session.flush()
+    text = MinutesIn(body=BOARD_MINUTES, decisions=BOARD_DECISIONS)
+    minutes.write(session, writer, board.id, text, _tag(board))
+    minutes.approve(session, _as(session, chair), board.id, _tag(board))
+    minutes.publish(session, chair, board.id, _tag(board))
+
+    made = []
+    for title, slug, days, reached, note in RECOMMENDATIONS:
+        action = actions.create(
+            session,
+            _as(session, writer),
+            ActionCreate(
+                title=title,
+                description=f"Recommendation of the board of 26 June 2020: {title.lower()}.",
+                meeting_id=board.id,
+                owner_agency_id=agencies[slug].id,
+                due_date=today + timedelta(days=days),
+                priority=Priority.high if days < 0 else Priority.medium,
+                tlp=TLP.green,
+            ),
+        )
+        session.flush()
+        if reached is not None:
+            progress = ActionUpdateIn(note=note, status=ActionStatus(reached))
+            actions.add_update(session, writer, action.id, progress, etag(action.version))
+        made.append(action)
+
+    later = service.create(
+        session,
+        writer,
+        MeetingCreate(
+            title="Cybercrime Strategic Oversight Board",
+            held_at=datetime(2020, 9, 25, 10, 0, tzinfo=UTC),
+            location="Police headquarters, conference room",
+            chair_user_id=chair.id,
+            agenda=["Actions from 26 June", "Prevent referrals", "Ransomware exercise"],
+            tlp=TLP.amber,
+        ),
+    )
+    session.flush()
+    minutes.write(
+        session,
+        writer,
+        later.id,
+        MinutesIn(
+            body="## 1. Actions from 26 June\nDraft: the county reported the strategy adopted.\n",
+            decisions=["Run a ransomware tabletop exercise with two councils"],
+        ),
+        _tag(later),
+    )
+    exercise = actions.create(
+        session,
+        writer,
+        ActionCreate(
+            title="Run a ransomware tabletop exercise with two councils",
+            meeting_id=later.id,
+            owner_agency_id=agencies["police-cyber"].id,
+            due_date=today - timedelta(days=7),
+            priority=Priority.medium,
+            tlp=TLP.amber,
+        ),
+    )
+    session.flush()
+    actions.add_update(
+        session,
+        writer,
+        exercise.id,
+        ActionUpdateIn(
+            note="Waiting for a date from the councils' IT leads", status=ActionStatus.blocked
+        ),
+        etag(exercise.version),
+    )
+    made.append(exercise)
+    session.flush()
+    return MeetingsDemo(
+        meetings=[_summary(m) for m in (board, later)],
+        actions=[{"id": str(a.id), "title": a.title, "status": a.status} for a in made],
+    )
+
+
+def _tag(meeting: Meeting) -> str:
+    return etag(meeting.version)
+
+
+def _summary(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": str(meeting.id),
+        "title": meeting.title,
+        "held_at": meeting.held_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
