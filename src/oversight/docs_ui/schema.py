@@ -1,0 +1,94 @@
+"""Touches to the generated OpenAPI document that make it read as a handbook and stay true."""
+
+import json
+from typing import Any
+
+from fastapi import FastAPI
+
+from oversight.errors import PROBLEM_JSON
+from oversight.openapi_doc import TAG_GROUPS
+
+_FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
+_PROBLEM = "#/components/schemas/Problem"
+OTHER_GROUP = "Other"
+
+
+def _problem_422(schema: dict[str, Any]) -> None:
+    """FastAPI documents its own 422 body; ours is a problem+json, so say that instead."""
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            response = op.get("responses", {}).get("422")
+            content = (response or {}).get("content", {})
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+            if ref == _FASTAPI_VALIDATION:
+                response["description"] = "Unprocessable Content"
+                response["content"] = {PROBLEM_JSON: {"schema": {"$ref": _PROBLEM}}}
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{name}"' not in json.dumps(schema):
+            components.pop(name, None)
+
+
+def _tag_groups(schema: dict[str, Any]) -> None:
+    """ReDoc's side menu, in groups; a tag left out of every group still shows, under Other."""
+    used: list[str] = []
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if isinstance(op, dict):
+                used.extend(t for t in op.get("tags", []) if t not in used)
+    grouped = {tag for group in TAG_GROUPS for tag in group["tags"]}
+    groups = [{"name": g["name"], "tags": [t for t in g["tags"] if t in used]} for g in TAG_GROUPS]
+    leftovers = [t for t in used if t not in grouped]
+    if leftovers:
+        groups.append({"name": OTHER_GROUP, "tags": leftovers})
+    schema["x-tagGroups"] = [g for g in groups if g["tags"]]
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        op
+        for item in schema.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, dict) and "responses" in op
+    ]
+
+
+def _scope_notes(schema: dict[str, Any]) -> None:
+    """Say in each operation's description what it needs, from its one source: the route's
+    security dependency (so the handbook can never disagree with what is enforced)."""
+    for op in _operations(schema):
+        security = op.get("security")
+        if not security:
+            continue
+        scopes = sorted({s for req in security for scopes in req.values() for s in scopes})
+        text = op.get("description", "")
+        if scopes:
+            missing = [s for s in scopes if f"`{s}`" not in text]
+            if not missing:
+                continue
+            note = "**Scope:** " + ", ".join(f"`{s}`" for s in scopes) + "."
+        elif "any authenticated" in text.lower():
+            continue
+        else:
+            note = "**Scope:** none beyond a valid token (any authenticated principal)."
+        op["description"] = f"{text}\n\n{note}".strip()
+
+
+def refine(schema: dict[str, Any]) -> dict[str, Any]:
+    _scope_notes(schema)
+    _problem_422(schema)
+    _tag_groups(schema)
+    return schema
+
+
+def install_schema(app: FastAPI) -> None:
+    """Wrap the app's schema builder; the result is cached as FastAPI caches its own."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = refine(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
