@@ -1,5 +1,6 @@
 """Migrations run on the engine handed in by the application, or on OVERSIGHT_DATABASE_URL."""
 
+import re
 from typing import Any
 
 from alembic import context
@@ -21,6 +22,17 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+# Full-text search pieces that migrations make by hand for each dialect (SQLite FTS5 tables
+# and their shadow tables, PostgreSQL tsvector columns and their GIN indexes).
+_SEARCH_PIECES = re.compile(r"^(\w+_fts(_\w+)?|\w+_search|search_vector|ix_\w+_search_vector)$")
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    return not (reflected and compare_to is None and name and _SEARCH_PIECES.match(name))
+
+
 config = context.config
 engine = config.attributes.get("engine") or make_engine(get_settings().database_url)
 
@@ -31,6 +43,7 @@ with engine.connect() as connection:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

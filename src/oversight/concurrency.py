@@ -35,3 +35,9 @@ def check_if_match(if_match: str | None, version: int) -> None:
         raise PreconditionFailed(
             f"The resource has changed (now version {version}); read it again and retry"
         )
+
+
+def check_optional_if_match(if_match: str | None, version: int) -> None:
+    """Actions safe to repeat (suspend, disable, ...) honour If-Match when it is sent."""
+    if if_match is not None:
+        check_if_match(if_match, version)

@@ -34,6 +34,18 @@ class Settings(BaseSettings):
     idempotency_hours: int = 24
     argon2_memory_kib: int = Field(default=65536, ge=1024)
     argon2_time_cost: int = Field(default=3, ge=1)
+    # How many API requests one worker lets into the database at once (0: automatic — one
+    # on SQLite, whose sessions serialize on its write lock anyway; the pool size on
+    # PostgreSQL). The rest wait without holding a thread, a connection or a lock.
+    db_concurrency: int = Field(default=0, ge=0, le=200)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    admission_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @property
+    def effective_db_concurrency(self) -> int:
+        if self.db_concurrency:
+            return self.db_concurrency
+        return 1 if self.is_sqlite else self.db_pool_size
 
     @field_validator("cors_origins", mode="before")
     @classmethod

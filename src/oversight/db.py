@@ -69,6 +69,10 @@ class Timestamps:
 
 def make_engine(url: str, **kw: Any) -> Engine:
     if url.startswith("sqlite"):
+        # SQLite serializes writers on its lock; the default pool suits every file or memory
+        # database, so pool sizing applies to server databases only.
+        kw.pop("pool_size", None)
+        kw.pop("max_overflow", None)
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -188,6 +188,15 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's bare 400 for a JSON body that is not UTF-8: the same client error as
+        # malformed JSON, so it gets the same 422 answer.
+        return await _on_validation(
+            request,
+            RequestValidationError(
+                [{"loc": ("body",), "msg": "JSON decode error", "type": "json_invalid"}]
+            ),
+        )
     cls = _BY_STATUS.get(exc.status_code)
     title = cls.title if cls else "Error"
     slug = cls.slug if cls else "error"
@@ -203,6 +212,14 @@ def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
     return [p if isinstance(p, int) else str(p) for p in loc]
 
 
+def _described(issue: dict[str, Any]) -> str:
+    """The field's path; for the project's own checks (which never echo input) their reason."""
+    where = ".".join(str(p) for p in issue["loc"])
+    if issue["type"] == "value_error":
+        return f"{where} ({str(issue['msg']).removeprefix('Value error, ')})"
+    return where
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # Never echo the input: it may hold a password.
@@ -210,7 +227,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         {"loc": _clean_loc(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
         for e in exc.errors()
     ]
-    fields = ", ".join(".".join(str(p) for p in i["loc"]) for i in issues[:5])
+    fields = ", ".join(_described(i) for i in issues[:5])
     return problem_response(
         request,
         422,

@@ -10,7 +10,11 @@ from oversight.errors import ServiceUnavailable, responses
 router = APIRouter(tags=["Health"])
 
 
-@router.get("/healthz", summary="Process is alive", description="Touches no database.")
+@router.get(
+    "/healthz",
+    summary="Process is alive",
+    description="Touches no database. Public: no authentication.",
+)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -18,7 +22,8 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Ready to serve",
-    description="The database answers and its schema is at the latest migration.",
+    description="The database answers and its schema is at the latest migration. "
+    "Public: no authentication.",
     responses=responses(503),
 )
 def readyz(request: Request) -> dict[str, str]:

@@ -7,29 +7,52 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
 from oversight import __version__, errors, health, migrations
+from oversight.actions import router as actions_router
+from oversight.agencies import router as agencies_router
 from oversight.audit import recorder
+from oversight.audit import router as audit_router
 from oversight.auth import me as me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
+from oversight.bulletins import router as bulletins_router
 from oversight.config import Settings, get_settings
 from oversight.db import make_engine, make_sessionmaker
+from oversight.docs_ui import install as install_docs_ui
+from oversight.meetings import minutes_router
+from oversight.meetings import router as meetings_router
 from oversight.middleware import RequestContextMiddleware
 from oversight.openapi_doc import DESCRIPTION, TAGS
+from oversight.service_accounts import router as service_accounts_router
+from oversight.users import router as users_router
 
 API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
+    # Any request may be refused for its size before it reaches a route (see middleware.py).
+    api = APIRouter(prefix=API_PREFIX, responses=errors.responses(413))
     api.include_router(auth_router.router)
     api.include_router(me_router.router)
+    api.include_router(bulletins_router.router)
+    api.include_router(bulletins_router.public_router)
+    api.include_router(meetings_router.router)
+    api.include_router(minutes_router.router)
+    api.include_router(actions_router.router)
+    api.include_router(agencies_router.router)
+    api.include_router(users_router.router)
+    api.include_router(service_accounts_router.router)
+    api.include_router(audit_router.router)
     return api
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.effective_db_concurrency,
+    )
     recorder.install()
     app = FastAPI(
         title="Oversight API",
@@ -47,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     errors.install(app)
     app.include_router(health.router)
     app.include_router(api_router())
+    install_docs_ui(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -55,5 +79,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "Link", "X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        db_concurrency=settings.effective_db_concurrency,
+        admission_timeout=settings.admission_timeout_seconds,
+    )
     return app

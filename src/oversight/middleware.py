@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,9 +50,32 @@ def _problem(scope: Scope, status: int, title: str, slug: str, detail: str) -> J
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    """Also admission control: an API request enters only when a database slot is free.
+
+    A request holds its session (a pooled connection and, on SQLite, the write lock) across
+    several hops into the threadpool. Were more requests let in than the database can serve,
+    the threads would fill with requests waiting for a connection or the lock while the
+    holder waits for a thread: a stall. Waiting here, on the event loop, holds nothing.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        db_concurrency: int = 10,
+        admission_timeout: float = 30.0,
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
+        self.db_concurrency = db_concurrency
+        self.admission_timeout = admission_timeout
+        self._slots: anyio.Semaphore | None = None
+
+    @property
+    def slots(self) -> anyio.Semaphore:
+        if self._slots is None:
+            self._slots = anyio.Semaphore(self.db_concurrency)
+        return self._slots
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,11 +110,33 @@ class RequestContextMiddleware:
                 if body is None:
                     await self._too_large(scope)(scope, receive, send_wrapper)
                 else:
-                    await self.app(scope, _replay(body, receive), send_wrapper)
+                    await self._admitted(scope, _replay(body, receive), send_wrapper)
+            elif path.startswith("/api/"):
+                await self._admitted(scope, receive, send_wrapper)
             else:
                 await self.app(scope, receive, send_wrapper)
         finally:
             self._log(scope, request_id, outcome["status"], started)
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            with anyio.fail_after(self.admission_timeout):
+                await self.slots.acquire()
+        except TimeoutError:
+            busy = _problem(
+                scope,
+                503,
+                "Service Unavailable",
+                "service-unavailable",
+                "The service is busy; retry shortly",
+            )
+            busy.headers["Retry-After"] = "1"
+            await busy(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.slots.release()
 
     async def _read_limited(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []

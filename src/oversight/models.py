@@ -1,20 +1,30 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees them all."""
 
+from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
 from oversight.auth.models import LoginFailure, RefreshToken
+from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
+from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
 
 __all__ = [
+    "ActionItem",
+    "ActionUpdate",
     "Agency",
     "AuditChainHead",
     "AuditRecord",
     "Base",
+    "Bulletin",
+    "BulletinAcknowledgement",
+    "BulletinRevision",
     "IdempotencyRecord",
     "LoginFailure",
+    "Meeting",
+    "MeetingMinutes",
     "RefreshToken",
     "ServiceAccount",
     "User",

@@ -53,7 +53,8 @@ def me(session: SessionDep, principal: AnyPrincipal) -> MeRead:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change my password",
     description="Needs the current password. Every token issued before stops working, "
-    "so log in again afterwards. Users only.",
+    "so log in again afterwards. Any authenticated user (a service account has no "
+    "password: 403).",
     responses=responses(401, 403, 422, 429),
 )
 def change_password(

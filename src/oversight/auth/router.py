@@ -39,7 +39,8 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
         "(this is what the **Authorize** button does); partner systems use "
         "`client_credentials` (in the form or as HTTP Basic); `refresh_token` exchanges a "
         "refresh token for a new pair. Errors carry the RFC 6749 code in `error`. After 5 "
-        "failed logins for an account within 15 minutes, attempts are refused with 429."
+        "failed logins for an account within 15 minutes, attempts are refused with 429. "
+        "Public: no access token, the form carries the credentials."
     ),
     responses=responses(400, 401, 429),
 )
@@ -97,7 +98,8 @@ def token(
     status_code=status.HTTP_200_OK,
     summary="Revoke a refresh token (RFC 7009)",
     description="Revokes the refresh token and every token rotated from it. "
-    "Answers 200 whether or not the token was known.",
+    "Answers 200 whether or not the token was known. Public: no access token, the refresh "
+    "token is the credential.",
     responses=responses(422),
 )
 def revoke(

@@ -36,12 +36,16 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
 READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
 WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
 
+# Every principal of an action's owner agency may post progress and move its status
+# (contract §7); creating and editing actions stays with editors, by the actions service.
+MEMBER_SCOPES = READ_SCOPES | {Scope.actions_write}
+
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.member: READ_SCOPES,
+    Role.member: MEMBER_SCOPES,
     Role.editor: READ_SCOPES | WRITE_SCOPES,
-    Role.agency_admin: READ_SCOPES | {Scope.admin},
-    Role.admin: READ_SCOPES | {Scope.admin},
-    Role.auditor: READ_SCOPES | {Scope.audit_read},
+    Role.agency_admin: MEMBER_SCOPES | {Scope.admin},
+    Role.admin: MEMBER_SCOPES | {Scope.admin},
+    Role.auditor: MEMBER_SCOPES | {Scope.audit_read},
 }
 
 # What a partner system may be granted; administration stays with people.

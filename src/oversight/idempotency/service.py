@@ -5,6 +5,7 @@ either both exist or neither; a concurrent duplicate hits the primary key and is
 """
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,8 +41,13 @@ class Idempotency:
         *,
         status_code: int = 201,
         location: Callable[[Any], str] | None = None,
+        secret_fields: frozenset[str] = frozenset(),
     ) -> JSONResponse:
-        """Replay a stored response for a known key, or produce, store and return a new one."""
+        """Replay a stored response for a known key, or produce, store and return a new one.
+
+        `secret_fields` (a generated password, a client secret) are answered once and stored
+        as null: a replay never hands out a secret, which lives only as a hash.
+        """
         owner = f"{principal.kind}:{principal.id}"
         if self.key is not None:
             stored = session.get(IdempotencyRecord, (owner, self.key))
@@ -74,7 +80,9 @@ class Idempotency:
                     key=self.key,
                     request_hash=self.request_hash,
                     status_code=status_code,
-                    response_body=body,
+                    response_body={
+                        k: None if k in secret_fields else v for k, v in body.items()
+                    },
                     response_headers=headers,
                     expires_at=now + timedelta(hours=self.hours),
                 )
@@ -105,8 +113,12 @@ async def idempotency(
     ] = None,
 ) -> Idempotency:
     body = await request.body()
-    digest = hashlib.sha256(
-        request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+    # Keyed with the service secret: the stored hash says nothing about a body (a password in
+    # POST /users, say) to someone who can read the database but not the secret.
+    digest = hmac.new(
+        request.app.state.tokens.key.encode(),
+        request.method.encode() + b" " + request.url.path.encode() + b"\n" + body,
+        hashlib.sha256,
     ).hexdigest()
     return Idempotency(
         key=key or None, request_hash=digest, hours=request.app.state.settings.idempotency_hours
