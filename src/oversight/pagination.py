@@ -12,10 +12,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -24,9 +24,22 @@ from oversight.errors import BadRequest
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Opaque like a real one, valid for no list.
+EXAMPLE_CURSOR = "eyJwIjoiL2FwaS92MS9idWxsZXRpbnMiLCJrIjpbXX0.ZXhhbXBsZS1vbmx5"
+
+
+def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """`Page[X]` is documented with a page of X's first example, so every list shows one."""
+    item = next(iter(get_args(cls.model_fields["items"].annotation)), None)
+    extra = getattr(item, "model_config", {}).get("json_schema_extra")
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    if examples:
+        schema["examples"] = [{"items": examples[:1], "next_cursor": EXAMPLE_CURSOR}]
 
 
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_extra=_page_example)
+
     items: list[T]
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` for the next page; null on the last page"

@@ -4,10 +4,10 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 
-from oversight.actions import clock, service
+from oversight.actions import clock, examples, service
 from oversight.actions.repository import ActionFilters, ActionRepository
 from oversight.actions.schemas import (
     LINKS,
@@ -41,11 +41,15 @@ WHO = (
     response_model=ActionRead,
     summary="Create an action item",
     description="An open action of the caller's agency, owned by `owner_agency_id`. Editors "
-    f"and partner systems with `actions:write`. {LINKS} Accepts `Idempotency-Key`.",
+    f"and partner systems with `actions:write`. Its `tlp` and recipients decide who else may "
+    f"read it; the owner agency always can. {LINKS} Accepts `Idempotency-Key`.",
     responses=responses(401, 403, 409, 422),
 )
 def create_action(
-    body: ActionCreate, session: SessionDep, principal: ActionsWrite, idem: IdempotencyDep
+    body: Annotated[ActionCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    session: SessionDep,
+    principal: ActionsWrite,
+    idem: IdempotencyDep,
 ) -> JSONResponse:
     def produce() -> ActionRead:
         action = service.create(session, principal, body)
@@ -62,7 +66,8 @@ def create_action(
     summary="List action items",
     description="Scope `actions:read`. "
     "The actions the caller may read (its own agency's as owner always), newest "
-    "first. `overdue=true` is the board's overdue view; `due_before` is exclusive.",
+    "first; others are never listed or counted. `overdue=true` is the board's overdue view; "
+    "`due_before` is exclusive.",
     responses=responses(400, 401, 403, 422),
 )
 def list_actions(
@@ -115,12 +120,12 @@ def get_action(
     description=f"Scope `actions:write`. "
     f"{WHO} Needs `If-Match`. A status change is also written to the progress "
     "log; reopening a done action needs a `note`. An illegal transition is 409 and names "
-    f"the allowed ones. {LINKS}",
+    f"the allowed ones. {LINKS} {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def patch_action(
     action_id: uuid.UUID,
-    body: ActionPatch,
+    body: Annotated[ActionPatch, Body(openapi_examples=examples.PATCH_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
     response: Response,
@@ -139,12 +144,12 @@ def patch_action(
     description=f"Scope `actions:write`. "
     f"Appends a note to the progress log, moving the status when `status` is "
     f"given. {WHO} Needs the action's `If-Match` (the answer carries the action's new "
-    "`version`); accepts `Idempotency-Key`.",
+    f"`version`); accepts `Idempotency-Key`. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def post_update(
     action_id: uuid.UUID,
-    body: ActionUpdateIn,
+    body: Annotated[ActionUpdateIn, Body(openapi_examples=examples.UPDATE_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
     idem: IdempotencyDep,

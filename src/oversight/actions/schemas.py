@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
+from oversight.actions import examples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
 
@@ -21,6 +22,10 @@ LINKS = (
 
 
 class ActionCreate(ClassificationIn):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.CREATE_FROM_MEETING, ex.CREATE_FROM_BULLETIN]}
+    )
+
     title: Title
     description: Description = ""
     meeting_id: uuid.UUID | None = Field(default=None, description="The meeting that agreed it")
@@ -35,6 +40,8 @@ class ActionCreate(ClassificationIn):
 
 class ActionPatch(ClassificationPatch):
     """Editors of the creating agency may change anything; the owner agency only `status`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.PATCH_STATUS, ex.PATCH_EDIT]})
 
     title: Title | None = None
     description: Description | None = None
@@ -63,6 +70,8 @@ class ActionPatch(ClassificationPatch):
 
 
 class ActionRead(ClassificationOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.READ]})
+
     id: uuid.UUID
     agency_id: uuid.UUID = Field(description="The creating agency")
     author_id: uuid.UUID | None
@@ -86,12 +95,16 @@ class ActionRead(ClassificationOut):
 
 
 class ActionUpdateIn(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE_IN, ex.NOTE_ONLY]})
+
     note: Note
     status: ActionStatus | None = Field(default=None, description="The new status, if it changes")
 
 
 class ActionUpdateRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [ex.UPDATE_READ]}
+    )
 
     id: uuid.UUID
     action_id: uuid.UUID
@@ -105,4 +118,6 @@ class ActionUpdateRead(BaseModel):
 
 
 class ActionUpdateResult(ActionUpdateRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE_RESULT]})
+
     action: ActionRead = Field(description="The action after this update (its new `version`)")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from oversight import examples as ex
 from oversight.agencies.models import AgencyStatus, Sector
 from oversight.auth.schemas import StrictModel
 
@@ -29,19 +30,52 @@ class PatchModel(StrictModel):
 
 
 class AgencyCreate(StrictModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Northshire Cyber Resilience Centre",
+                    "slug": "crc",
+                    "sector": "cyber_resilience_centre",
+                },
+                {"name": "Eastvale District Council", "sector": "local_authority"},
+            ]
+        }
+    )
+
     name: Name
     slug: Slug | None = Field(default=None, description="Made from the name when omitted")
     sector: Sector
 
 
 class AgencyUpdate(PatchModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Northshire Police Cyber Crime Unit"}]}
+    )
+
     name: Name | None = None
     slug: Slug | None = None
     sector: Sector | None = None
 
 
 class AgencyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": ex.POLICE,
+                    "name": "Northshire Police Cyber Crime Unit",
+                    "slug": "police-cyber",
+                    "sector": "police",
+                    "status": "active",
+                    "version": 3,
+                    "created_at": "2026-01-12T09:00:00Z",
+                    "updated_at": "2026-03-02T14:21:07Z",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     name: str

@@ -100,7 +100,10 @@ def token(
     description="Revokes the refresh token and every token rotated from it. "
     "Answers 200 whether or not the token was known. Public: no access token, the refresh "
     "token is the credential.",
-    responses=responses(422),
+    responses={
+        200: {"content": {"application/json": {"example": {"status": "revoked"}}}},
+        **responses(422),
+    },
 )
 def revoke(
     session: SessionDep,

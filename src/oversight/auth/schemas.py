@@ -5,7 +5,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from oversight import examples as ex
 from oversight.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+# Shaped like the real thing; signed by no key.
+EXAMPLE_ACCESS_TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiI0ZmFkZWI0NS1lODNkLTQyYjEtOWY1Mi00OThjZTYyOGY4MmYiLCJleGFtcGxlIjp0cnVlfQ."
+    "bm90LWEtcmVhbC1zaWduYXR1cmU"
+)
 
 Password = Annotated[
     str,
@@ -24,6 +32,27 @@ class StrictModel(BaseModel):
 
 
 class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": EXAMPLE_ACCESS_TOKEN,
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "scope": "actions:read actions:write bulletins:read bulletins:write "
+                    "meetings:read meetings:write",
+                    "refresh_token": "ovr_EXAMPLE-refresh-token-not-a-real-one-000000",
+                },
+                {
+                    "access_token": EXAMPLE_ACCESS_TOKEN,
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "scope": "actions:read bulletins:read",
+                },
+            ]
+        }
+    )
+
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(examples=[900])
@@ -40,6 +69,36 @@ class MeAgency(BaseModel):
 
 
 class MeRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "user",
+                    "id": ex.POLICE_EDITOR,
+                    "display_name": "Dan Whitfield",
+                    "email": "editor@police.example",
+                    "client_id": None,
+                    "agency": {
+                        "id": ex.POLICE,
+                        "name": "Northshire Police Cyber Crime Unit",
+                        "slug": "police-cyber",
+                        "sector": "police",
+                        "status": "active",
+                    },
+                    "roles": ["editor", "member"],
+                    "scopes": [
+                        "actions:read",
+                        "actions:write",
+                        "bulletins:read",
+                        "bulletins:write",
+                        "meetings:read",
+                        "meetings:write",
+                    ],
+                }
+            ]
+        }
+    )
+
     kind: Literal["user", "service"]
     id: uuid.UUID
     display_name: str
@@ -51,6 +110,17 @@ class MeRead(BaseModel):
 
 
 class PasswordChange(StrictModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current_password": "example-old-passphrase",
+                    "new_password": "example-new-passphrase-2026",
+                }
+            ]
+        }
+    )
+
     current_password: Annotated[
         str,
         Field(

@@ -3,13 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from oversight.access.classification import TLP
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
-from oversight.bulletins import service
+from oversight.bulletins import examples, service
 from oversight.bulletins.models import AudienceSector, BulletinStatus, Category, Severity
 from oversight.bulletins.repository import (
     BulletinFilters,
@@ -35,6 +35,8 @@ from oversight.pagination import Page, PageDep, page_of
 router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
 public_router = APIRouter(prefix="/public", tags=["Bulletins"])
 
+HIDDEN = "A bulletin the caller may not read answers 404, as one that does not exist."
+
 
 def _read(bulletin: object) -> BulletinRead:
     return BulletinRead.model_validate(bulletin)
@@ -46,11 +48,16 @@ def _read(bulletin: object) -> BulletinRead:
     response_model=BulletinRead,
     summary="Create a bulletin (a draft)",
     description="A new draft owned by the caller's agency. Editors and partner systems with "
-    "`bulletins:write`; a service account may not create RED. Accepts `Idempotency-Key`.",
+    "`bulletins:write`; a service account may not create RED. Until it is published only its "
+    "author and the agency's editors read it; then its `tlp` and recipients decide who may. "
+    "Accepts `Idempotency-Key`.",
     responses=responses(401, 403, 409, 422),
 )
 def create_bulletin(
-    body: BulletinCreate, session: SessionDep, principal: BulletinsWrite, idem: IdempotencyDep
+    body: Annotated[BulletinCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    session: SessionDep,
+    principal: BulletinsWrite,
+    idem: IdempotencyDep,
 ) -> JSONResponse:
     return idem.respond(
         session,
@@ -64,8 +71,9 @@ def create_bulletin(
     "",
     response_model=Page[BulletinRead],
     summary="List bulletins",
-    description="The bulletins the caller's classification allows, newest first. `q` searches "
-    "title, summary and body (every word must appear).",
+    description="The bulletins the caller's classification allows, newest first; those it may "
+    "not read are never listed or counted. `q` searches title, summary and body (every word "
+    "must appear).",
     responses=responses(400, 401, 403),
 )
 def list_bulletins(
@@ -118,12 +126,13 @@ def get_bulletin(
     response_model=BulletinRead,
     summary="Edit or reclassify a bulletin",
     description="Editors of the owning agency; needs `If-Match`. Each edit of a published "
-    "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited.",
+    "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited. Only they may "
+    f"change its classification, and every change is audited. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def update_bulletin(
     bulletin_id: uuid.UUID,
-    body: BulletinUpdate,
+    body: Annotated[BulletinUpdate, Body(openapi_examples=examples.UPDATE_EXAMPLES)],
     session: SessionDep,
     principal: BulletinsWrite,
     response: Response,
@@ -138,7 +147,8 @@ def update_bulletin(
     "/{bulletin_id}/publish",
     response_model=BulletinRead,
     summary="Publish a draft",
-    description="Editors of the owning agency; needs `If-Match`.",
+    description="Editors of the owning agency; needs `If-Match`. From then on its `tlp` and "
+    f"recipients decide who may read it. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 428),
 )
 def publish_bulletin(
@@ -157,7 +167,8 @@ def publish_bulletin(
     "/{bulletin_id}/withdraw",
     response_model=BulletinRead,
     summary="Withdraw a published bulletin",
-    description="Editors of the owning agency; needs `If-Match` and a `reason`.",
+    description="Editors of the owning agency; needs `If-Match` and a `reason`. Its readers "
+    f"still see it, marked withdrawn with the reason. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def withdraw_bulletin(
@@ -177,7 +188,7 @@ def withdraw_bulletin(
     "/{bulletin_id}/revisions",
     response_model=Page[RevisionRead],
     summary="Published revisions of a bulletin",
-    description="Newest first; number 1 is the text as first published.",
+    description=f"Newest first; number 1 is the text as first published. {HIDDEN}",
     responses=responses(400, 401, 403, 404),
 )
 def list_revisions(
@@ -194,7 +205,7 @@ def list_revisions(
     response_model=AcknowledgementRead,
     summary="Confirm receipt for the caller's agency",
     description="Once per agency (409 after that), for a published bulletin. Accepts "
-    "`Idempotency-Key`.",
+    f"`Idempotency-Key`. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 422),
 )
 def acknowledge_bulletin(
@@ -202,7 +213,9 @@ def acknowledge_bulletin(
     session: SessionDep,
     principal: BulletinsRead,
     idem: IdempotencyDep,
-    body: AcknowledgementIn | None = None,
+    body: Annotated[
+        AcknowledgementIn | None, Body(openapi_examples=examples.ACKNOWLEDGE_EXAMPLES)
+    ] = None,
 ) -> JSONResponse:
     note = body.note if body else None
     return idem.respond(
@@ -218,7 +231,7 @@ def acknowledge_bulletin(
     "/{bulletin_id}/acknowledgements",
     response_model=Page[AcknowledgementRead],
     summary="Agencies that confirmed receipt",
-    description="Newest first.",
+    description=f"Newest first. {HIDDEN}",
     responses=responses(400, 401, 403, 404),
 )
 def list_acknowledgements(

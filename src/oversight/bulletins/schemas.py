@@ -19,6 +19,7 @@ from oversight.access.classification import (
     ClassificationPatch,
     ProtectiveMarking,
 )
+from oversight.bulletins import examples as ex
 from oversight.bulletins import indicators
 from oversight.bulletins.models import (
     AudienceSector,
@@ -79,6 +80,10 @@ class BulletinContent(BaseModel):
 class BulletinCreate(ClassificationIn, BulletinContent):
     """A new bulletin: it starts as a draft of the caller's agency."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.CREATE_GREEN, ex.CREATE_AMBER_STRICT]}
+    )
+
     title: Title
     summary: Summary
     body: Body = ""
@@ -115,6 +120,10 @@ NOT_NULL = (
 class BulletinUpdate(ClassificationPatch, BulletinContent):
     """A partial update: absent fields stay as they are; only `review_by` may be null."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY]}
+    )
+
     title: Title | None = None
     summary: Summary | None = None
     body: Body | None = None
@@ -135,13 +144,15 @@ class BulletinUpdate(ClassificationPatch, BulletinContent):
 
 
 class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.WITHDRAWAL]})
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
 class AcknowledgementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [ex.ACKNOWLEDGEMENT_IN]}
+    )
 
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
@@ -155,7 +166,7 @@ class IndicatorRead(BaseModel):
 class BulletinPublic(BaseModel):
     """A bulletin as the public feed shows it: no authors or recipients."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.PUBLIC]})
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -179,6 +190,8 @@ class BulletinPublic(BaseModel):
 
 
 class BulletinRead(BulletinPublic):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.READ]})
+
     author_id: uuid.UUID | None
     recipient_agencies: list[uuid.UUID]
     recipient_users: list[uuid.UUID]
@@ -187,7 +200,7 @@ class BulletinRead(BulletinPublic):
 
 
 class RevisionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.REVISION]})
 
     id: uuid.UUID
     bulletin_id: uuid.UUID
@@ -208,7 +221,9 @@ class RevisionRead(BaseModel):
 
 
 class AcknowledgementRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [ex.ACKNOWLEDGEMENT]}
+    )
 
     id: uuid.UUID
     bulletin_id: uuid.UUID

@@ -18,9 +18,16 @@ def render(app: "FastAPI") -> str:
 
 
 def schema_text() -> str:
+    import secrets
+
+    from oversight.config import get_settings
     from oversight.main import create_app
 
-    return render(create_app())
+    # The schema depends on neither the signing key nor the database: touch neither.
+    settings = get_settings().model_copy(
+        update={"secret_key": secrets.token_urlsafe(48), "database_url": "sqlite://"}
+    )
+    return render(create_app(settings))
 
 
 def openapi(

@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from oversight.docs_ui.examples import tidy_examples
 from oversight.errors import PROBLEM_JSON
 from oversight.openapi_doc import TAG_GROUPS
 
@@ -76,10 +77,21 @@ def _scope_notes(schema: dict[str, Any]) -> None:
         op["description"] = f"{text}\n\n{note}".strip()
 
 
+def _errors_are_problems(schema: dict[str, Any]) -> None:
+    """Error responses are problem+json only (FastAPI also lists application/json)."""
+    for op in _operations(schema):
+        for status, response in op.get("responses", {}).items():
+            content = response.get("content", {})
+            if status[:1] in "45" and PROBLEM_JSON in content:
+                content.pop("application/json", None)
+
+
 def refine(schema: dict[str, Any]) -> dict[str, Any]:
+    _errors_are_problems(schema)
     _scope_notes(schema)
     _problem_422(schema)
     _tag_groups(schema)
+    tidy_examples(schema)
     return schema
 
 

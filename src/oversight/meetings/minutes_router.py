@@ -9,7 +9,7 @@ from oversight.concurrency import IfMatch
 from oversight.db import SessionDep
 from oversight.errors import responses
 from oversight.meetings import minutes
-from oversight.meetings.router import respond
+from oversight.meetings.router import HIDDEN, respond
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
 from oversight.pagination import Page, PageDep, page_of
 
@@ -26,7 +26,8 @@ WRITES = responses(401, 403, 404, 409, 412, 428)
     description="Scope `meetings:write`. "
     "Body (Markdown) and decisions. Only while the minutes are a draft: approved "
     "or published minutes answer 409 and must be reopened first. Editors of the owning "
-    "agency; needs the meeting's `If-Match`. Answers the meeting with its new `ETag`.",
+    "agency; needs the meeting's `If-Match`. Answers the meeting with its new `ETag`. "
+    f"{HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def put_minutes(
@@ -48,7 +49,7 @@ def put_minutes(
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}, who did not write the current draft (four eyes: approving "
     "your own draft is 403, even as chair). Needs the meeting's `If-Match`, so what is "
-    "approved is the text the approver read.",
+    f"approved is the text the approver read. {HIDDEN}",
     responses=WRITES,
 )
 def approve_minutes(
@@ -67,7 +68,8 @@ def approve_minutes(
     response_model=MeetingDetail,
     summary="Publish approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
-    f"{APPROVERS}. Draft minutes must be approved first (409). Needs `If-Match`.",
+    f"{APPROVERS}. Draft minutes must be approved first (409). Needs `If-Match`. "
+    f"{HIDDEN}",
     responses=WRITES,
 )
 def publish_minutes(
@@ -88,7 +90,7 @@ def publish_minutes(
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}. Starts a new draft version from the approved text, keeping "
     "the reason; the approved version stays readable in `…/minutes/revisions`. Needs "
-    "`If-Match`.",
+    f"`If-Match`. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def reopen_minutes(

@@ -13,7 +13,7 @@ from oversight.concurrency import IfMatch, set_etag
 from oversight.db import SessionDep
 from oversight.errors import responses
 from oversight.idempotency.service import IdempotencyDep
-from oversight.meetings import service
+from oversight.meetings import examples, service
 from oversight.meetings.models import Meeting
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import (
@@ -43,12 +43,16 @@ def respond(
     status_code=201,
     response_model=MeetingDetail,
     summary="Create a meeting",
-    description="A meeting owned by the caller's agency, classified like any item. Editors "
-    "and partner systems with `meetings:write`. Accepts `Idempotency-Key`.",
+    description="A meeting owned by the caller's agency, classified like any item: its `tlp` "
+    "and recipients decide who may read it, its agenda and its minutes. Editors and partner "
+    "systems with `meetings:write`. Accepts `Idempotency-Key`.",
     responses=responses(401, 403, 409, 422),
 )
 def create_meeting(
-    body: MeetingCreate, session: SessionDep, principal: MeetingsWrite, idem: IdempotencyDep
+    body: Annotated[MeetingCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    session: SessionDep,
+    principal: MeetingsWrite,
+    idem: IdempotencyDep,
 ) -> JSONResponse:
     return idem.respond(
         session,
@@ -63,7 +67,8 @@ def create_meeting(
     response_model=Page[MeetingRead],
     summary="List meetings",
     description="Scope `meetings:read`. "
-    "The meetings the caller's classification allows, latest `held_at` first. "
+    "The meetings the caller's classification allows, latest `held_at` first; others are "
+    "never listed or counted. "
     "`from` (inclusive) and `to` (exclusive) bound `held_at`.",
     responses=responses(400, 401, 403, 422),
 )
@@ -105,7 +110,8 @@ def get_meeting(
     "/{meeting_id}",
     response_model=MeetingDetail,
     summary="Edit or reclassify a meeting",
-    description="Scope `meetings:write`. Editors of the owning agency; needs `If-Match`.",
+    description="Scope `meetings:write`. Editors of the owning agency; needs `If-Match`. Only "
+    f"they may change its classification, and every change is audited. {HIDDEN}",
     responses=responses(401, 403, 404, 412, 422, 428),
 )
 def patch_meeting(
@@ -126,12 +132,12 @@ def patch_meeting(
     summary="Record attendance",
     description="Scope `meetings:write`. "
     "Replaces the whole attendance list: per agency and/or person, `present`, "
-    "`apologies` or `absent`. Editors of the owning agency; needs `If-Match`.",
+    f"`apologies` or `absent`. Editors of the owning agency; needs `If-Match`. {HIDDEN}",
     responses=responses(401, 403, 404, 412, 422, 428),
 )
 def put_attendance(
     meeting_id: uuid.UUID,
-    body: Annotated[Attendance, Body()],
+    body: Annotated[Attendance, Body(openapi_examples=examples.ATTENDANCE_EXAMPLES)],
     session: SessionDep,
     principal: MeetingsWrite,
     response: Response,

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
+from oversight.meetings import examples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
@@ -21,6 +22,8 @@ MAX_MINUTES_CHARS = 200_000
 
 class AttendanceEntry(StrictModel):
     """One agency or person at the meeting; `name` defaults to the agency's name."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ATTENDANCE[0], ex.ATTENDANCE[3]]})
 
     agency_id: uuid.UUID | None = None
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -37,6 +40,8 @@ Attendance = Annotated[list[AttendanceEntry], Field(max_length=500)]
 
 
 class AttendanceRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ATTENDANCE_READ[0]]})
+
     agency_id: uuid.UUID | None
     name: str
     status: AttendanceStatus
@@ -49,6 +54,8 @@ def _not_null(model: BaseModel, fields: tuple[str, ...]) -> None:
 
 
 class MeetingCreate(ClassificationIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.CREATE, ex.CREATE_AMBER_STRICT]})
+
     title: Title
     held_at: AwareDatetime = Field(description="When the meeting starts (RFC 3339, with offset)")
     location: Place | None = None
@@ -60,6 +67,8 @@ class MeetingCreate(ClassificationIn):
 
 
 class MeetingPatch(ClassificationPatch):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.PATCH]})
+
     title: Title | None = None
     held_at: AwareDatetime | None = None
     location: Place | None = None
@@ -73,6 +82,8 @@ class MeetingPatch(ClassificationPatch):
 
 
 class MinutesIn(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.MINUTES_IN]})
+
     body: Annotated[str, Field(max_length=MAX_MINUTES_CHARS, description="Markdown")]
     decisions: Annotated[list[Decision], Field(max_length=200)] = Field(
         default_factory=list, description="What the meeting decided, one entry each"
@@ -80,13 +91,17 @@ class MinutesIn(StrictModel):
 
 
 class ReopenIn(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.REOPEN]})
+
     reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="Why approved minutes are being changed (kept with the new version)"
     )
 
 
 class MinutesRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [ex.MINUTES_READ]}
+    )
 
     version: int = Field(validation_alias="revision", description="1 for the first minutes")
     status: MinutesStatus
@@ -102,7 +117,7 @@ class MinutesRead(BaseModel):
 
 
 class MeetingRead(ClassificationOut):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.READ]})
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -123,6 +138,8 @@ class MeetingRead(ClassificationOut):
 
 
 class MeetingDetail(MeetingRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.DETAIL]})
+
     actions: list[ActionRead] | None = Field(
         description="The meeting's action items the caller may see (null without actions:read)"
     )

@@ -6,13 +6,38 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from oversight import examples as ex
 from oversight.auth.schemas import StrictModel
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
+
+ACCOUNT_EXAMPLE = {
+    "id": ex.SERVICE_ACCOUNT,
+    "name": "Cyber Resilience Centre alerting",
+    "agency_id": ex.CRC,
+    "client_id": "cli_5f0c2a9e7b3d4c1e8a6f2b09",
+    "scopes": ["actions:read", "bulletins:read"],
+    "is_active": True,
+    "version": 1,
+    "created_at": "2026-01-20T11:30:00Z",
+    "revoked_at": None,
+}
 
 GRANTABLE = ", ".join(f"`{s}`" for s in sorted(SERVICE_ACCOUNT_SCOPES))
 
 
 class ServiceAccountCreate(StrictModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Cyber Resilience Centre alerting",
+                    "agency_id": ex.CRC,
+                    "scopes": ["bulletins:read", "actions:read"],
+                }
+            ]
+        }
+    )
+
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
     agency_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller's agency")
     scopes: list[Scope] = Field(
@@ -31,7 +56,9 @@ class ServiceAccountCreate(StrictModel):
 
 
 class ServiceAccountRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [ACCOUNT_EXAMPLE]}
+    )
 
     id: uuid.UUID
     name: str
@@ -45,6 +72,14 @@ class ServiceAccountRead(BaseModel):
 
 
 class ServiceAccountSecret(ServiceAccountRead):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                ACCOUNT_EXAMPLE | {"client_secret": "ovs_EXAMPLE-client-secret-not-a-real-one-0000"}
+            ]
+        }
+    )
+
     client_secret: str | None = Field(
         description="Shown only in this response (null in an idempotent replay: rotate to "
         "get a new one); the service keeps only its hash"

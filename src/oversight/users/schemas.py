@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
+from oversight import examples as ex
 from oversight.agencies.schemas import PatchModel
 from oversight.auth.schemas import Password, StrictModel
 from oversight.auth.scopes import Role
@@ -22,11 +23,44 @@ Roles = Annotated[
 ]
 
 
+USER_EXAMPLE = {
+    "id": ex.COUNCIL_MEMBER,
+    "email": "member@county.example",
+    "display_name": "Ruth Adeyemi",
+    "agency_id": ex.COUNCIL,
+    "roles": ["member"],
+    "is_active": True,
+    "version": 1,
+    "created_at": "2026-01-12T09:05:00Z",
+    "updated_at": "2026-01-12T09:05:00Z",
+    "last_login_at": "2026-03-04T08:47:12Z",
+}
+
+
 def normalise_roles(roles: list[Role]) -> list[str]:
     return sorted({Role.member.value, *(r.value for r in roles)})
 
 
 class UserCreate(StrictModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "member@county.example",
+                    "display_name": "Ruth Adeyemi",
+                    "agency_id": ex.COUNCIL,
+                    "roles": ["member"],
+                },
+                {
+                    "email": "editor@police.example",
+                    "display_name": "Dan Whitfield",
+                    "roles": ["editor"],
+                    "password": "example-passphrase-not-real",
+                },
+            ]
+        }
+    )
+
     email: Email
     display_name: DisplayName
     agency_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller's agency")
@@ -42,6 +76,12 @@ class UserCreate(StrictModel):
 
 
 class UserUpdate(PatchModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"display_name": "Ruth Adeyemi", "roles": ["member", "editor"]}]
+        }
+    )
+
     email: Email | None = None
     display_name: DisplayName | None = None
     roles: Roles | None = None
@@ -53,7 +93,7 @@ class UserUpdate(PatchModel):
 
 
 class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [USER_EXAMPLE]})
 
     id: uuid.UUID
     email: str
@@ -68,6 +108,15 @@ class UserRead(BaseModel):
 
 
 class UserCreated(UserRead):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                USER_EXAMPLE
+                | {"version": 1, "last_login_at": None, "password": "EXAMPLE-one-time-pw-0000"}
+            ]
+        }
+    )
+
     password: str | None = Field(
         default=None,
         description="The generated password, shown only in this response (null when you "
@@ -76,5 +125,11 @@ class UserCreated(UserRead):
 
 
 class PasswordReset(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"user_id": ex.COUNCIL_MEMBER, "password": "EXAMPLE-one-time-pw-0000"}]
+        }
+    )
+
     user_id: uuid.UUID
     password: str = Field(description="The new one-time password; shown only here")
