@@ -739,7 +739,7 @@ def _depth(rows: list[Any], row: Any) -> int:
 
 
 def full_scans(lines: list[str]) -> list[str]:
-    bad = re.compile(r"^\s*(SCAN bulletin(?! USING)|.*Seq Scan on bulletin\b)")
+    bad = re.compile(r"^\s*(SCAN bulletin\b(?! USING)|.*Seq Scan on bulletin\b)")
     return [ln.strip() for ln in lines if bad.search(ln)]
 
 
