@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
+    Table,
+    Uuid,
     cast,
     column,
     exists,
@@ -34,6 +39,7 @@ from oversight.bulletins.models import (
     BulletinRevision,
     BulletinStatus,
 )
+from oversight.db import UTCDateTime
 from oversight.pagination import PageParams, keyset_page
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -42,19 +48,27 @@ MAX_TERMS = 16
 # Maintained by the migration's triggers (SQLite) or generated column (PostgreSQL).
 _fts = table("bulletin_fts", column("rowid"))
 _search_map = table("bulletin_search", column("rowid"), column("bulletin_id"))
+# The same table seen as a list in keyset order: its keys carry the names of the bulletin's
+# (created_at, id), so cursors are read from the bulletins a page returns (own metadata: the
+# migrations make it, not the models).
+_search_order = Table(
+    "bulletin_search",
+    MetaData(),
+    Column("rowid", Integer),
+    Column("bulletin_id", Uuid, key="id"),
+    Column("created_at", UTCDateTime),
+)
 
 
 def search_terms(q: str) -> list[str]:
     return _WORD.findall(q.lower())[:MAX_TERMS]
 
 
-def text_search(dialect: str, q: str, *, walk: bool = False) -> ColumnElement[bool]:
+def text_search(dialect: str, q: str) -> ColumnElement[bool]:
     """SQL true for bulletins whose title, summary or body hold every word of `q`.
 
     SQLite: the FTS5 index `bulletin_fts` (porter stemming), mapped to bulletins by
     `bulletin_search`; PostgreSQL: the `search_vector` tsvector column and its GIN index.
-    On SQLite, `walk` tests each bulletin a page walks (newest first) against the matches
-    instead of fetching and sorting every match: the plan for a word found in many of them.
     """
     terms = search_terms(q)
     if not terms:
@@ -62,13 +76,29 @@ def text_search(dialect: str, q: str, *, walk: bool = False) -> ColumnElement[bo
     if dialect == "postgresql":
         vector = literal_column("bulletin.search_vector")
         return vector.op("@@")(func.plainto_tsquery("english", " ".join(terms)))
-    hits = select(_fts.c.rowid).where(literal_column("bulletin_fts").op("MATCH")(_match(terms)))
-    if walk:
-        return exists(
-            select(1).where(_search_map.c.bulletin_id == Bulletin.id, _search_map.c.rowid.in_(hits))
-        )
-    ids = select(_search_map.c.bulletin_id).where(_search_map.c.rowid.in_(hits))
+    ids = select(_search_map.c.bulletin_id).where(_search_map.c.rowid.in_(_hits(terms)))
     return Bulletin.id.in_(ids)
+
+
+def search_walk(stmt: Select[tuple[Bulletin]], q: str) -> Select[tuple[Bulletin]]:
+    """SQLite, a word found in many bulletins: `stmt` walking `bulletin_search` in list order.
+
+    The walk reads `ix_bulletin_search_created` newest first and tests each full-text rowid
+    against the matches (`rowid + 0`: a probe of the match set, not a lookup through it),
+    fetching only matching bulletins for the policy; it stops at a full page. Page with
+    SEARCH_WALK_KEYS, which sort exactly like the bulletin's (created_at, id).
+    """
+    s = _search_order
+    return stmt.join(s, s.c.id == Bulletin.id).where(
+        (s.c.rowid + 0).in_(_hits(search_terms(q)))
+    )
+
+
+SEARCH_WALK_KEYS = [_search_order.c.created_at, _search_order.c.id]
+
+
+def _hits(terms: list[str]) -> Select[tuple[int]]:
+    return select(_fts.c.rowid).where(literal_column("bulletin_fts").op("MATCH")(_match(terms)))
 
 
 def _match(terms: list[str]) -> str:
@@ -123,7 +153,8 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
     model = Bulletin
     resource = "bulletin"
 
-    def filtered(self, f: BulletinFilters) -> Select[tuple[Bulletin]]:
+    def filtered(self, f: BulletinFilters, *, walk: bool = False) -> Select[tuple[Bulletin]]:
+        """The bulletins `f` selects; `walk` (SQLite) searches with `search_walk`."""
         conds: list[ColumnElement[bool]] = []
         for name in ("status", "tlp", "category", "severity", "agency_id"):
             value = getattr(f, name)
@@ -134,13 +165,20 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         dialect = _dialect(self.session)
         if f.sector is not None:
             conds.append(sector_clause(dialect, f.sector))
-        if f.q is not None:
-            walk = dialect == "sqlite" and many_matches(self.session, f.q)
-            conds.append(text_search(dialect, f.q, walk=walk))
-        return self.base().where(*conds)
+        if f.q is not None and not walk:
+            conds.append(text_search(dialect, f.q))
+        stmt = self.base().where(*conds)
+        return search_walk(stmt, f.q) if f.q is not None and walk else stmt
 
     def search(self, params: PageParams, f: BulletinFilters) -> list[Bulletin]:
-        return self.page(params, stmt=self.filtered(f))
+        walk = (
+            f.q is not None
+            and _dialect(self.session) == "sqlite"
+            and many_matches(self.session, f.q)
+        )
+        stmt = self.filtered(f, walk=walk)
+        keys = SEARCH_WALK_KEYS if walk else None
+        return self.page(params, stmt=stmt, keys=keys)  # type: ignore[arg-type]
 
     # Revisions and acknowledgements are reached only through a bulletin the caller reads.
 
