@@ -85,6 +85,14 @@ class UnsupportedMediaType(ProblemError):
 class Unprocessable(ProblemError):
     status, title, slug = 422, "Unprocessable Content", "validation-error"
 
+    @classmethod
+    def for_field(cls, field: str, msg: str, kind: str = "value_error") -> "Unprocessable":
+        """A 422 about one body field, shaped like a validation error of the framework."""
+        return cls(
+            f"{field}: {msg}",
+            extra={"errors": [{"loc": ["body", field], "msg": msg, "type": kind}]},
+        )
+
 
 class PreconditionRequired(ProblemError):
     status, title, slug = 428, "Precondition Required", "precondition-required"

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from oversight.access.classification import AUDITED_READS, TLP
@@ -74,10 +74,6 @@ class ClassifiedRepository(Generic[M]):
         rows = keyset_page(self.session, query, params, keys)
         self.record_reads(rows)
         return rows
-
-    def count(self, *filters: Any) -> int:
-        sub = self.base().where(*filters).subquery()
-        return self.session.scalar(select(func.count()).select_from(sub)) or 0
 
     def record_reads(self, items: Iterable[M]) -> None:
         for item in items:

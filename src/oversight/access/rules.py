@@ -27,23 +27,21 @@ class Classification:
         return asdict(self)
 
 
-def _invalid(field: str, msg: str, kind: str) -> Unprocessable:
-    return Unprocessable(
-        f"{field}: {msg}", extra={"errors": [{"loc": ["body", field], "msg": msg, "type": kind}]}
-    )
-
-
 def check(principal: Principal, c: Classification) -> Classification:
     if c.tlp == TLP.red and principal.kind != "user":
-        raise _invalid("tlp", "A service account may not classify an item RED", "red_service")
+        raise Unprocessable.for_field(
+            "tlp", "A service account may not classify an item RED", "red_service"
+        )
     if c.recipient_agencies and c.tlp not in AMBER_LEVELS:
-        raise _invalid(
+        raise Unprocessable.for_field(
             "recipient_agencies",
             "Recipient agencies apply only to AMBER and AMBER+STRICT",
             "value_error",
         )
     if c.recipient_users and c.tlp != TLP.red:
-        raise _invalid("recipient_users", "Recipient users apply only to RED", "value_error")
+        raise Unprocessable.for_field(
+            "recipient_users", "Recipient users apply only to RED", "value_error"
+        )
     return c
 
 

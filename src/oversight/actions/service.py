@@ -53,12 +53,6 @@ def is_owner(principal: Principal, action: ActionItem) -> bool:
     return principal.agency_id == action.owner_agency_id
 
 
-def _invalid(field: str, msg: str, kind: str = "value_error") -> Unprocessable:
-    return Unprocessable(
-        f"{field}: {msg}", extra={"errors": [{"loc": ["body", field], "msg": msg, "type": kind}]}
-    )
-
-
 def _check_links(
     session: Session,
     principal: Principal,
@@ -67,18 +61,22 @@ def _check_links(
 ) -> None:
     """Links only to items the caller reads; the answer never says whether others exist."""
     if meeting_id is not None and not MeetingRepository(session, principal).exists(meeting_id):
-        raise _invalid("meeting_id", "No meeting you can read has this id", "unknown_link")
+        raise Unprocessable.for_field(
+            "meeting_id", "No meeting you can read has this id", "unknown_link"
+        )
     if bulletin_id is not None and not BulletinRepository(session, principal).exists(bulletin_id):
-        raise _invalid("bulletin_id", "No bulletin you can read has this id", "unknown_link")
+        raise Unprocessable.for_field(
+            "bulletin_id", "No bulletin you can read has this id", "unknown_link"
+        )
 
 
 def _check_people(
     repo: ActionRepository, owner_agency_id: uuid.UUID, assignee_id: uuid.UUID | None
 ) -> None:
     if not repo.agency_exists(owner_agency_id):
-        raise _invalid("owner_agency_id", "No agency has this id", "unknown_id")
+        raise Unprocessable.for_field("owner_agency_id", "No agency has this id", "unknown_id")
     if assignee_id is not None and repo.agency_of_user(assignee_id) != owner_agency_id:
-        raise _invalid(
+        raise Unprocessable.for_field(
             "assignee_user_id", "The assignee must be a user of the owner agency", "unknown_id"
         )
 
@@ -176,7 +174,9 @@ def _move(
     if ActionStatus.cancelled in (current, target) and not is_creator_editor(principal, action):
         raise Forbidden("Only editors of the agency that created this action may cancel it")
     if needs_note(current, target) and not note:
-        raise _invalid("note", f"Reopening a {current} action needs a note saying why")
+        raise Unprocessable.for_field(
+            "note", f"Reopening a {current} action needs a note saying why"
+        )
     action.status = target
     action.closed_at = utcnow() if target in CLOSED else None
     return _entry(principal, action, note, current, target)
