@@ -1,14 +1,24 @@
 """Audited writes per second, against the same writes with auditing off.
 
-    .venv/bin/python bench/audit_append.py [--seconds 5] [--db sqlite|postgres|both]
+    .venv/bin/python bench/audit_append.py [--seconds 5] [--rounds 3]
+                                           [--db sqlite|postgres|both] [--level orm|api|both]
 
-A write is one transaction that inserts one agency (an audited model) and commits, as an
-endpoint would. With auditing on, the session class carries the recorder, so each commit
-also appends a hash-chained record under the chain-head lock; with auditing off, the same
-writes go through a session class without it. 1 and 4 writers, each an OS process with its
-own engine (like the workers of `oversight serve`), start together and write for a fixed
-time. Every run gets a fresh, migrated database that is dropped afterwards. PostgreSQL is
-reached at OVERSIGHT_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+Two kinds of write, each with 1 and 4 concurrent writers:
+
+- `api`: what a partner or an administrator does: `POST /api/v1/agencies` (the smallest
+  write of the API) against the real app under uvicorn with as many worker processes as
+  there are writers, driven by wrk with one connection per writer. With auditing off the
+  workers build the same app without installing the recorder.
+- `orm`: the write alone, the worst case for the recorder's share: one transaction that
+  inserts one agency and commits, in a loop, each writer an OS process with its own engine;
+  with auditing off the same writes go through a session class without the recorder.
+
+With auditing on, each commit also appends a hash-chained record under the chain-head lock.
+Runs of the two settings are interleaved (a drifting load hits both alike); each figure is
+the median of `--rounds`. Every run gets a fresh, migrated database that is checked
+afterwards (every write and its record are there, the chain verifies) and dropped.
+PostgreSQL is reached at OVERSIGHT_BENCH_PG_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
 """
 
 import argparse
@@ -19,11 +29,15 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+import httpx
+from fastapi import FastAPI
+from loadgen import Server, ensure_wrk, run_wrk
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +46,7 @@ from oversight.agencies.models import Agency
 from oversight.audit import chain, recorder
 from oversight.audit.models import AuditRecord
 from oversight.db import make_engine, session_bind
+from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
     "OVERSIGHT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -116,7 +131,7 @@ class Result:
     per_second: float
 
 
-def run(kind: str, writers: int, audited: bool, seconds: float, tmp: Path) -> Result:
+def run_orm(kind: str, writers: int, audited: bool, seconds: float, tmp: Path) -> Result:
     db = Database(kind, tmp, warmups=writers)
     try:
         ctx = multiprocessing.get_context("spawn")
@@ -140,30 +155,172 @@ def run(kind: str, writers: int, audited: bool, seconds: float, tmp: Path) -> Re
         db.drop()
 
 
+# ----------------------------------------------------------------------------- through the API
+
+ADMIN_EMAIL = "admin@bench.example.org"
+ADMIN_PASSWORD = "bench-password-correct-horse"
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def audited_app() -> FastAPI:
+    """The app as `oversight serve` runs it (uvicorn factory, one per worker)."""
+    from oversight.main import create_app
+
+    return create_app()
+
+
+def plain_app() -> FastAPI:
+    """The same app with the recorder never installed: nothing reaches the chain."""
+    from oversight.main import create_app
+
+    recorder.install = _no_recorder  # type: ignore[assignment]
+    return create_app()
+
+
+def _no_recorder(*_args: object) -> None:
+    return None
+
+
+# Each request creates an agency with a new slug: `prefix` keeps runs apart, `n` requests.
+CREATE_LUA = """
+local prefix = "%s"
+local n = 0
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  n = n + 1
+  local body = string.format(
+    '{"name": "Bench agency %%s %%d", "slug": "b-%%s-%%d", "sector": "business"}',
+    prefix, n, prefix, n)
+  return wrk.format("POST", "/api/v1/agencies", nil, body)
+end
+"""
+
+
+def seed_admin(url: str) -> None:
+    from oversight.auth.passwords import hash_password
+
+    engine = make_engine(url)
+    agency = uuid.uuid4()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Agency.__table__),
+            [{"id": agency, "name": "Bench ROCU", "slug": "bench-rocu", "sector": "rocu"}],
+        )
+        conn.execute(
+            insert(User.__table__),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "email": ADMIN_EMAIL,
+                    "display_name": "Bench admin",
+                    "agency_id": agency,
+                    "roles": ["admin"],
+                    "password_hash": hash_password(ADMIN_PASSWORD),
+                }
+            ],
+        )
+    engine.dispose()
+
+
+def check_api(url: str, audited: bool, created: int, in_flight: int) -> None:
+    """Every create of the run is stored, each with its record, and the chain verifies.
+
+    wrk counts the responses it read: up to `in_flight` requests more may have been
+    answered as it stopped."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        agencies = session.scalar(
+            select(func.count()).select_from(Agency).where(Agency.slug.like("b-%"))
+        )
+        creates = session.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(AuditRecord.action == "agency.create")
+        )
+        assert agencies is not None and created <= agencies <= created + in_flight, agencies
+        assert creates == (agencies if audited else 0), (creates, agencies)
+        assert chain.verify(session).ok
+    engine.dispose()
+
+
+def run_api(kind: str, writers: int, audited: bool, seconds: float, tmp: Path) -> Result:
+    db = Database(kind, tmp, warmups=0)
+    try:
+        seed_admin(db.url)
+        factory = "audit_append:audited_app" if audited else "audit_append:plain_app"
+        argv = [sys.executable, "-m", "uvicorn", factory, "--factory"]
+        argv += ["--app-dir", str(BENCH_DIR), "--host", "127.0.0.1", "--port", "{port}"]
+        argv += ["--workers", str(writers), "--log-level", "warning", "--no-access-log"]
+        server = Server(argv, db.url, tmp)
+        try:
+            r = httpx.post(
+                server.base + "/api/v1/auth/token",
+                data={
+                    "grant_type": "password",
+                    "username": ADMIN_EMAIL,
+                    "password": ADMIN_PASSWORD,
+                },
+            )
+            r.raise_for_status()
+            auth = [f"Authorization: Bearer {r.json()['access_token']}"]
+
+            def load(secs: float) -> dict[str, float]:
+                lua = CREATE_LUA % uuid.uuid4().hex[:12]
+                return run_wrk(server.base, lua, secs, writers, tmp, auth, "create")
+
+            warm = load(1)  # every worker connected and warm before the clock starts
+            got = load(seconds)
+        finally:
+            server.stop()
+        check_api(db.url, audited, int(warm["requests"] + got["requests"]), 2 * writers)
+        return Result(kind, writers, audited, int(got["requests"]), got["rps"])
+    finally:
+        db.drop()
+
+
+RUNS: dict[str, Callable[[str, int, bool, float, Path], Result]] = {
+    "api": run_api,
+    "orm": run_orm,
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run")
     parser.add_argument("--rounds", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--level", choices=["api", "orm", "both"], default="both")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    levels = ["api", "orm"] if args.level == "both" else [args.level]
+    if "api" in levels:
+        ensure_wrk()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in kinds:
-            for writers in (1, 4):
-                off: list[float] = []
-                on: list[float] = []
-                for _ in range(args.rounds):  # interleaved, so drifting load hits both alike
-                    off.append(run(kind, writers, False, args.seconds, Path(tmp)).per_second)
-                    on.append(run(kind, writers, True, args.seconds, Path(tmp)).per_second)
-                rows.append((kind, writers, statistics.median(off), statistics.median(on)))
-                print(f"  {kind} x{writers}: off {off}, on {on}", file=sys.stderr)
-    head = ("database", "writers", "audit off/s", "audit on/s", "on/off", "cost")
-    print("{:<10} {:>7} {:>12} {:>11} {:>7} {:>6}".format(*head))
-    for kind, writers, off_s, on_s in rows:
+        for level in levels:
+            run = RUNS[level]
+            for kind in kinds:
+                for writers in (1, 4):
+                    off: list[float] = []
+                    on: list[float] = []
+                    for _ in range(args.rounds):  # interleaved: a drifting load hits both alike
+                        off.append(run(kind, writers, False, args.seconds, Path(tmp)).per_second)
+                        on.append(run(kind, writers, True, args.seconds, Path(tmp)).per_second)
+                    off_s, on_s = statistics.median(off), statistics.median(on)
+                    rows.append((level, kind, writers, off_s, on_s))
+                    print(
+                        f"  {level} {kind} x{writers}: off {[round(x) for x in off]}, "
+                        f"on {[round(x) for x in on]}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    head = ("write", "database", "writers", "audit off/s", "audit on/s", "on/off", "cost")
+    print("{:<6} {:<10} {:>7} {:>12} {:>11} {:>7} {:>6}".format(*head))
+    for level, kind, writers, off_s, on_s in rows:
         ratio = on_s / off_s
         print(
-            f"{kind:<10} {writers:>7} {off_s:>12.0f} {on_s:>11.0f} {ratio:>7.2f} {1 - ratio:>6.0%}"
+            f"{level:<6} {kind:<10} {writers:>7} {off_s:>12.0f} {on_s:>11.0f} "
+            f"{ratio:>7.2f} {1 - ratio:>6.0%}"
         )
 
 

@@ -22,10 +22,6 @@ import json
 import os
 import random
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from loadgen import Server, ensure_wrk, run_wrk, server_env
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.engine import make_url
 
@@ -51,7 +48,6 @@ PG_SERVER = os.environ.get(
 )
 DEFAULT_SIZES = {"sqlite": [10_000, 100_000, 1_000_000], "postgres": [100_000, 1_000_000]}
 PASSWORD = "bench-password-correct-horse"
-SECRET = "bench-secret-" + "x" * 40
 BATCH = 10_000
 API = "/api/v1/bulletins"
 FILTER = "category=account_takeover&severity=high"
@@ -469,49 +465,6 @@ def serve(port: int) -> None:
     )
 
 
-def server_env(url: str, tmp: Path) -> dict[str, str]:
-    return os.environ | {
-        "OVERSIGHT_DATABASE_URL": url,
-        "OVERSIGHT_SECRET_KEY": SECRET,
-        "OVERSIGHT_ACCESS_TOKEN_MINUTES": "600",
-        "OVERSIGHT_LOG_LEVEL": "WARNING",
-        "OVERSIGHT_VAR_DIR": str(tmp),
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, url: str, tmp: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(self.port)], env=server_env(url, tmp)
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode}")
-            try:
-                if httpx.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise SystemExit("the server did not start")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 # ----------------------------------------------------------------------------- the cases
 
 
@@ -628,57 +581,13 @@ request = function()
   i = (i %% n) + 1
   return wrk.format("GET", paths[i])
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, "p99": %%d, ' ..
-    '"non2xx": %%d, "errors": %%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
-end
 """
 
 
 def wrk(base: str, case: Case, seconds: float, connections: int, tmp: Path) -> dict[str, float]:
-    script = tmp / "case.lua"
-    script.write_text(LUA % ", ".join(json.dumps(p) for p in case.paths))
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{max(1, round(seconds))}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(script),
-            "-H",
-            f"Authorization: Bearer {case.token}",
-            base,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    m = re.search(r"^RESULT (.*)$", out, re.M)
-    if not m:
-        raise SystemExit(f"wrk said:\n{out}")
-    r = json.loads(m.group(1))
-    if r["non2xx"] or r["errors"]:
-        raise SystemExit(f"{case.who}/{case.name}: {r['non2xx']} non-2xx, {r['errors']} errors")
-    return {
-        "rps": r["requests"] / (r["duration_us"] / 1e6),
-        "p50": r["p50"] / 1000,
-        "p95": r["p95"] / 1000,
-        "p99": r["p99"] / 1000,
-    }
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    print("wrk is missing: installing it from Debian's packages", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+    lua = LUA % ", ".join(json.dumps(p) for p in case.paths)
+    auth = f"Authorization: Bearer {case.token}"
+    return run_wrk(base, lua, seconds, connections, tmp, [auth], f"{case.who}/{case.name}")
 
 
 # ----------------------------------------------------------------------------- plans
@@ -758,7 +667,7 @@ def measure_size(kind: str, n: int, args: argparse.Namespace, tmp: Path) -> dict
             result["rows"] = _count_rows(conn)
         engine.dispose()
         print(f"\n[{kind} {n:,}] seeded in {seconds:.0f} s: {result['rows']}", flush=True)
-        server = Server(db.url, tmp)
+        server = Server([sys.executable, __file__, "--serve", "{port}"], db.url, tmp)
         try:
             prepared = prepare(server.base, world, n)
             result["notes"] = prepared.notes
