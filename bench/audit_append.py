@@ -164,17 +164,21 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def audited_app() -> FastAPI:
     """The app as `oversight serve` runs it (uvicorn factory, one per worker)."""
-    from oversight.main import create_app
+    from oversight.main import create_app, settle_worker_heap
 
-    return create_app()
+    app = create_app()
+    settle_worker_heap()
+    return app
 
 
 def plain_app() -> FastAPI:
     """The same app with the recorder never installed: nothing reaches the chain."""
-    from oversight.main import create_app
+    from oversight.main import create_app, settle_worker_heap
 
     recorder.install = _no_recorder  # type: ignore[assignment]
-    return create_app()
+    app = create_app()
+    settle_worker_heap()
+    return app
 
 
 def _no_recorder(*_args: object) -> None:

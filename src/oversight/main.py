@@ -1,5 +1,6 @@
 """The application factory: middleware, error handlers, routers."""
 
+import gc
 import logging
 
 from fastapi import APIRouter, FastAPI
@@ -26,6 +27,19 @@ from oversight.service_accounts import router as service_accounts_router
 from oversight.users import router as users_router
 
 API_PREFIX = "/api/v1"
+
+
+def settle_worker_heap() -> None:
+    """Freeze what a serving worker built at start-up, so the garbage collector stops walking it.
+
+    Modules, routes, models and schemas (about 150,000 objects) live as long as the worker,
+    yet every full collection walked them all, holding up the request in hand for as long
+    (about 120 ms on the 2-core machine measured). Frozen, they are left out of every later
+    collection; request garbage is collected as before. For the serving process only, once
+    the app is built: a process that builds many apps (the tests) would keep them all.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def api_router() -> APIRouter:

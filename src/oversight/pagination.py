@@ -159,9 +159,14 @@ def keyset_page(
     return rows
 
 
+# Built once: pydantic caches a parametrized model only while something holds it, and
+# building `Page[Any]` anew cost about 5 % of a list request.
+_ANY_PAGE = Page[Any]
+
+
 def page_of(
     params: PageParams, items: list[T], convert: Callable[[Any], T] | None = None
 ) -> Page[T]:
     """Wrap a page's rows with the cursor `keyset_page` left on the request."""
     out = [convert(i) for i in items] if convert else items
-    return Page[Any](items=out, next_cursor=params.request.state.next_cursor)
+    return _ANY_PAGE(items=out, next_cursor=params.request.state.next_cursor)
