@@ -164,20 +164,20 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def audited_app() -> FastAPI:
     """The app as `oversight serve` runs it (uvicorn factory, one per worker)."""
-    from oversight.main import create_app, settle_worker_heap
+    from oversight.main import create_app, prepare_worker
 
     app = create_app()
-    settle_worker_heap()
+    prepare_worker(app)
     return app
 
 
 def plain_app() -> FastAPI:
     """The same app with the recorder never installed: nothing reaches the chain."""
-    from oversight.main import create_app, settle_worker_heap
+    from oversight.main import create_app, prepare_worker
 
     recorder.install = _no_recorder  # type: ignore[assignment]
     app = create_app()
-    settle_worker_heap()
+    prepare_worker(app)
     return app
 
 

@@ -437,7 +437,7 @@ def serve(port: int) -> None:
 
     from oversight.bulletins.schemas import BulletinRead
     from oversight.db import SessionDep
-    from oversight.main import create_app, settle_worker_heap
+    from oversight.main import create_app, prepare_worker
     from oversight.pagination import Page
 
     app = create_app()
@@ -454,7 +454,7 @@ def serve(port: int) -> None:
         rows = session.scalars(stmt).all()
         return Page[BulletinRead](items=[BulletinRead.model_validate(r) for r in rows])
 
-    settle_worker_heap()  # as oversight.asgi does for `oversight serve`
+    prepare_worker(app)  # as oversight.asgi does for `oversight serve`
     uvicorn.run(
         app,
         host="127.0.0.1",

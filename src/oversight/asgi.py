@@ -1,6 +1,6 @@
 """The ASGI application uvicorn's workers import."""
 
-from oversight.main import create_app, settle_worker_heap
+from oversight.main import create_app, prepare_worker
 
 app = create_app()
-settle_worker_heap()
+prepare_worker(app)
