@@ -10,8 +10,9 @@ Two kinds of write, each with 1 and 4 concurrent writers:
   there are writers, driven by wrk with one connection per writer. With auditing off the
   workers build the same app without installing the recorder.
 - `orm`: the write alone, the worst case for the recorder's share: one transaction that
-  inserts one agency and commits, in a loop, each writer an OS process with its own engine;
-  with auditing off the same writes go through a session class without the recorder.
+  inserts one agency and commits, in a loop, each writer an OS process with its own engine
+  (on SQLite checkpointing in the background, as a serving worker does); with auditing off
+  the same writes go through a session class without the recorder.
 
 With auditing on, each commit also appends a hash-chained record under the chain-head lock.
 Runs of the two settings are interleaved (a drifting load hits both alike); each figure is
@@ -46,6 +47,7 @@ from oversight.agencies.models import Agency
 from oversight.audit import chain, recorder
 from oversight.audit.models import AuditRecord
 from oversight.db import make_engine, session_bind
+from oversight.sqlite_checkpoints import start_checkpoints
 from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
@@ -63,6 +65,7 @@ class PlainSession(Session):
 
 def writer(url: str, audited: bool, seconds: float, start: Any, out: Any) -> None:
     engine = make_engine(url)
+    checkpoints = start_checkpoints(engine)  # on SQLite, as a serving worker does
     cls: type[Session] = AuditedSession if audited else PlainSession
     if audited:
         recorder.install(AuditedSession)
@@ -82,6 +85,8 @@ def writer(url: str, audited: bool, seconds: float, start: Any, out: Any) -> Non
         write()
         count += 1
     out.put((count, time.perf_counter() - began))
+    if checkpoints is not None:
+        checkpoints.stop()
     engine.dispose()
 
 

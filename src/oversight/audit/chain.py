@@ -6,10 +6,10 @@ without a fraction. hash = hex(SHA-256(prev_hash as ASCII ‖ canonical JSON)).
 The first record's prev_hash is 64 zeros; `seq` runs 1, 2, 3, … without gaps.
 """
 
+import functools
 import hashlib
 import json
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -53,23 +53,44 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-def canonical_json(fields: dict[str, Any]) -> bytes:
-    doc = {k: fields[k] for k in HASHED_FIELDS}
-    if isinstance(doc["at"], datetime):
+_dumps = functools.partial(json.dumps, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+# The hashed fields in canonical (sorted) order, cut at `prev_hash` and `seq`: the fields of
+# each run, dumped as one object, are that run of the canonical JSON.
+_SORTED = sorted(HASHED_FIELDS)
+_BEFORE_PREV = _SORTED[: _SORTED.index("prev_hash")]
+_BEFORE_SEQ = _SORTED[_SORTED.index("prev_hash") + 1 : _SORTED.index("seq")]
+_AFTER_SEQ = _SORTED[_SORTED.index("seq") + 1 :]
+
+
+def _canonical_values(fields: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    doc = {k: fields[k] for k in names}
+    if isinstance(doc.get("at"), datetime):
         doc["at"] = rfc3339(doc["at"])
-    if doc["changes"] is not None:
+    if doc.get("changes") is not None:
         doc["changes"] = _numbers(doc["changes"])
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return doc
+
+
+def canonical_json(fields: dict[str, Any]) -> bytes:
+    return _dumps(_canonical_values(fields, HASHED_FIELDS)).encode()
+
+
+def _run(fields: dict[str, Any], names: Iterable[str]) -> str:
+    """The canonical JSON of these fields, without its braces (empty for no field)."""
+    return _dumps(_canonical_values(fields, names))[1:-1]
 
 
 def canonical_parts(fields: dict[str, Any]) -> tuple[str, str, str]:
     """The canonical JSON of a record still without `prev_hash` and `seq`, as three parts:
-    canonical = a + '"' + prev_hash + '"' + b + str(seq) + c. PostgreSQL appends with
-    these, hashing under the chain-head lock in the same statement that takes it."""
-    mark = uuid.uuid4().hex
-    text = canonical_json(fields | {"prev_hash": f"P{mark}", "seq": f"S{mark}"}).decode()
-    a, rest = text.split(f'"P{mark}"')
-    b, c = rest.split(f'"S{mark}"')
+    canonical = a + '"' + prev_hash + '"' + b + str(seq) + c. PostgreSQL links records
+    with these when their transaction commits, under the chain-head lock."""
+    before_prev, before_seq, after_seq = (
+        _run(fields, names) for names in (_BEFORE_PREV, _BEFORE_SEQ, _AFTER_SEQ)
+    )
+    a = "{" + (before_prev + "," if before_prev else "") + '"prev_hash":'
+    b = "," + (before_seq + "," if before_seq else "") + '"seq":'
+    c = ("," + after_seq if after_seq else "") + "}"
     return a, b, c
 
 

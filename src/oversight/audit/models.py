@@ -28,8 +28,9 @@ class AuditRecord(Base):
     user_agent: Mapped[str | None] = mapped_column(String(512))
     request_id: Mapped[str | None] = mapped_column(String(128))
     # Unique: two records can never claim the same predecessor, so the chain cannot fork.
+    # (A hash covers its prev_hash, so hashes are unique with it: no index of their own.)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_record_actor_seq", "actor_id", "seq"),

@@ -18,50 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy import Connection, Table, event, insert, inspect, text
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
-from oversight.audit.chain import canonical_parts, chain_hash, rfc3339
-from oversight.audit.models import AuditRecord
+from oversight.audit.append import append
+from oversight.audit.chain import rfc3339
 from oversight.db import RequestMeta, utcnow
 
 ActorType = Literal["user", "service", "system", "anonymous"]
 PENDING = "audit_pending"
-
-# The chain head is a fixed one-row table: plain SQL, without compiling anything per append.
-_HEAD_SQLITE = "SELECT seq, hash FROM audit_chain_head WHERE id = 1"
-_MOVE_HEAD_SQLITE = "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1"
-_INSERT = insert(AuditRecord.__table__)
-_APPEND_PG = text("""
-WITH RECURSIVE
-ev AS (
-    SELECT * FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
-        n int, a text, b text, c text, at timestamptz, actor_type text, actor_id text,
-        agency_id text, action text, resource_type text, resource_id text, outcome text,
-        changes jsonb, ip text, user_agent text, request_id text)
-),
-head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
-linked (n, seq, prev_hash, hash) AS (
-    SELECT 0, seq, NULL::text, hash::text FROM head
-    UNION ALL
-    SELECT ev.n, l.seq + 1, l.hash, encode(sha256(convert_to(
-        l.hash || ev.a || '"' || l.hash || '"' || ev.b || (l.seq + 1)::text || ev.c, 'UTF8'
-    )), 'hex')
-    FROM linked l JOIN ev ON ev.n = l.n + 1
-),
-appended AS (
-    INSERT INTO audit_record (
-        seq, prev_hash, hash, at, actor_type, actor_id, agency_id, action, resource_type,
-        resource_id, outcome, changes, ip, user_agent, request_id)
-    SELECT l.seq, l.prev_hash, l.hash, ev.at, ev.actor_type, ev.actor_id, ev.agency_id,
-        ev.action, ev.resource_type, ev.resource_id, ev.outcome, ev.changes, ev.ip,
-        ev.user_agent, ev.request_id
-    FROM linked l JOIN ev ON ev.n = l.n
-)
-UPDATE audit_chain_head SET seq = last.seq, hash = last.hash
-FROM (SELECT seq, hash FROM linked ORDER BY n DESC LIMIT 1) AS last
-WHERE audit_chain_head.id = 1
-""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +210,7 @@ def _pk(obj: Audited) -> str | None:
 
 
 def _append(session: Session) -> None:
-    """Append the pending records to the chain, under the chain-head lock."""
+    """Hand the pending records to the chain (see `append`), before the commit."""
     if session.in_nested_transaction():
         return  # a savepoint released: its records wait for the outermost commit
     # before_commit runs before the commit's own flush: flush now so nothing is missed.
@@ -256,7 +221,7 @@ def _append(session: Session) -> None:
     meta: RequestMeta = session.info.get("request") or RequestMeta()
     default_actor = get_actor(session)
     rows = []
-    for ev in events:  # everything but seq and prev_hash is known before taking the lock
+    for ev in events:  # everything but seq and prev_hash is known before the chain is locked
         actor = ev.actor or default_actor
         rows.append(
             {
@@ -274,28 +239,7 @@ def _append(session: Session) -> None:
                 "request_id": meta.request_id,
             }
         )
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        _append_postgresql(conn, rows)
-        return
-    # SQLite: the session's BEGIN IMMEDIATE already holds the database's write lock.
-    seq, prev = conn.exec_driver_sql(_HEAD_SQLITE).one()
-    for row in rows:
-        seq += 1
-        row["seq"], row["prev_hash"] = seq, prev
-        prev = row["hash"] = chain_hash(prev, row)
-    conn.execute(_INSERT, rows)
-    conn.exec_driver_sql(_MOVE_HEAD_SQLITE, (seq, prev))
-
-
-def _append_postgresql(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """One statement locks the head, links and hashes the records, inserts them and moves
-    the head: the lock is held for that statement and the commit, and no round trip more."""
-    events = []
-    for n, row in enumerate(rows, start=1):
-        a, b, c = canonical_parts(row)
-        events.append({**row, "at": rfc3339(row["at"]), "n": n, "a": a, "b": b, "c": c})
-    conn.execute(_APPEND_PG, {"events": json.dumps(events, ensure_ascii=False)})
+    append(session.connection(), rows)
 
 
 def _within(tx: SessionTransaction | None, ended: SessionTransaction) -> bool:
