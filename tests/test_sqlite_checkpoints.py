@@ -14,7 +14,7 @@ def _rows_in_the_database_file(path) -> int:
     conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
         return conn.execute("SELECT count(*) FROM note").fetchone()[0]
-    except sqlite3.OperationalError:  # the table itself is still only in the log
+    except sqlite3.DatabaseError:  # the table, or pages it needs, still only in the log
         return -1
     finally:
         conn.close()

@@ -54,7 +54,7 @@ class PageParams:
     response: Response
 
 
-def page_params(
+async def page_params(  # async: no I/O here, so no trip to the threadpool for it
     request: Request,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
