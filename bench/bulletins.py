@@ -11,10 +11,11 @@ database itself), then served by the real app (`create_app`, uvicorn, one worker
 and loaded by wrk. Cases, each for a broadly-cleared and a narrowly-cleared member: the first
 page of `GET /api/v1/bulletins`, a page in the middle of the table via a cursor, a selective
 filter (category + severity), a `q` search, get-by-id (rotating over 100 visible ids), and a
-bare endpoint added to the bench's app instance only, serving the first page's 50 rows with
-no auth and no policy. Each case runs `--connections` connections for `--duration` seconds,
-then one connection (unloaded latency); then each member's list and the bare endpoint run in
-turn, three times each, for the throughput ratio. At the largest size the plans of every
+bare endpoint added to the bench's app instance only (under `/api/`, so admitted like every
+API request), serving the first page's 50 rows with no auth and no policy. Each case runs
+`--connections` connections for `--duration` seconds, then one connection (unloaded
+latency); then each member's list and the bare endpoint run in turn, three times each, for
+the throughput ratio. At the largest size the plans of every
 case's query are printed (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE), captured from the app itself.
 """
 
@@ -450,7 +451,7 @@ def serve(port: int) -> None:
 
     app = create_app()
 
-    @app.get("/bench/bare", response_model=Page[BulletinRead])
+    @app.get("/api/bench/bare", response_model=Page[BulletinRead])
     def bare(session: SessionDep, ids: str = Query(max_length=4000)) -> Page[BulletinRead]:
         """The same rows as a product page: no auth, no policy, a lookup by primary key."""
         wanted = [uuid.UUID(i) for i in ids.split(",")]
@@ -556,7 +557,7 @@ def prepare(base: str, world: World, n: int) -> Prepared:
             out.notes[f"{who}_page_tlps"] = _count(i["tlp"] for i in first)
             out.notes[f"{who}_filter_rows"] = len(filtered)
             out.notes[f"{who}_search_rows"] = len(found)
-            bare = "/bench/bare?ids=" + ",".join(i["id"] for i in first)
+            bare = "/api/bench/bare?ids=" + ",".join(i["id"] for i in first)
             if [i["id"] for i in get(bare)["items"]] != [i["id"] for i in first]:
                 raise SystemExit("the bare endpoint does not serve the product's first page")
             out.cases += [
