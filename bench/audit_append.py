@@ -21,10 +21,9 @@ the `orm` figures are shown beside them.
 With auditing on, each commit also appends a hash-chained record under the chain-head lock.
 Runs of the two settings are interleaved (a drifting load hits both alike): each round runs
 off, then on. Writes/s are the medians of `--rounds`; on/off is the median of the rounds'
-own ratios. Every run gets a fresh, migrated database that is checked
-afterwards (every write and its record are there, the chain verifies) and dropped.
-PostgreSQL is reached at OVERSIGHT_BENCH_PG_URL (default
-postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+own ratios. Every run gets a fresh, migrated database that is checked afterwards (every
+write and its record are there, the chain verifies) and dropped. PostgreSQL is reached at
+OVERSIGHT_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
 """
 
 import argparse

@@ -15,8 +15,8 @@ bare endpoint added to the bench's app instance only (under `/api/`, so admitted
 API request), serving the first page's 50 rows with no auth and no policy. Each case runs
 `--connections` connections for `--duration` seconds, then one connection (unloaded
 latency); then each member's list and the bare endpoint run in turn, three times each, for
-the throughput ratio. At the largest size the plans of every
-case's query are printed (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE), captured from the app itself.
+the throughput ratio. At the largest size the plans of every case's query are printed
+(EXPLAIN QUERY PLAN / EXPLAIN ANALYZE), captured from the app itself.
 """
 
 import argparse

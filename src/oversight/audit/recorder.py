@@ -3,10 +3,9 @@
 Changes are collected after each flush from the session's own bookkeeping, and handed to
 the chain when the outermost transaction commits, in that transaction (`append` says how
 each database links them under the chain-head lock). Nobody has to call anything for a
-change to be recorded. Each pending record
-belongs to the (nested) transaction it was made in: rolling that back drops it with the
-change. Bulk UPDATE/DELETE statements on audited tables, which would bypass the session's
-bookkeeping, are refused.
+change to be recorded. Each pending record belongs to the (nested) transaction it was made
+in: rolling that back drops it with the change. Bulk UPDATE/DELETE statements on audited
+tables, which would bypass the session's bookkeeping, are refused.
 """
 
 import enum
