@@ -20,7 +20,7 @@ def _sha(value: str) -> str:
 
 
 def test_content_fields_are_recorded_only_as_digests(client, db, auth, factory, monkeypatch):
-    monkeypatch.setattr(Agency, "__audit_content__", frozenset({"name"}))
+    monkeypatch.setattr(Agency, "__audit_metadata__", Agency.__audit_metadata__ - {"name"})
     admin = factory.user(roles=["admin"])
     r = client.post(
         "/api/v1/agencies",

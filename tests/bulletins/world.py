@@ -97,6 +97,12 @@ class World:
             scopes=who.scopes,
         )
 
+    def suspend(self, session: Session) -> None:
+        for agency, is_active in zip(self.agencies, self.active, strict=True):
+            if not is_active:
+                agency.status = "suspended"
+        session.flush()
+
     def readable(self, who: Who) -> set[uuid.UUID]:
         return {i.id for i in self.items if may_read(who, i, self.active)}
 
@@ -107,8 +113,14 @@ def build(
     users: list[tuple[int, frozenset[str]]],
     services: list[tuple[int, frozenset[str]]],
     items: list[dict],
+    *,
+    suspend: bool = True,
 ) -> World:
-    """Make the rows; `items` name their author by index into users + services."""
+    """Make the rows; `items` name their author by index into users + services.
+
+    Agencies are suspended after their items are written (an agency is named as a recipient
+    while it is active); with `suspend=False` the caller does it with `World.suspend`.
+    """
     agencies = []
     for n, is_active in enumerate(active):
         suffix = uuid.uuid4().hex[:8]
@@ -116,7 +128,7 @@ def build(
             name=f"World agency {n} {suffix}",
             slug=f"world-{n}-{suffix}",
             sector="police",
-            status="active" if is_active else "suspended",
+            status="active",
         )
         session.add(agency)
         agencies.append(agency)
@@ -187,6 +199,8 @@ def build(
             protective_marking="OFFICIAL",
         )
         world.items.append(item)
+    if suspend:
+        world.suspend(session)
     session.commit()
     return world
 
@@ -198,5 +212,6 @@ def token(codec: TokenCodec, world: World, who: Who) -> dict[str, str]:
         agency=world.agencies[who.agency].id,
         scope=format_scope(set(who.scopes)),
         ver=1,
+        aver=1,
     )
     return {"Authorization": f"Bearer {access}"}

@@ -2,7 +2,8 @@
 
 Each item spec of the world also becomes a meeting and an action item with the same author,
 TLP and recipients (meetings and actions have no drafts). The reference for actions adds the
-one rule of their own: the owner agency always reads its actions.
+one rule of their own: the owner agency reads its actions, unless they are RED (which stays
+with the author and the people named).
 """
 
 import uuid
@@ -30,7 +31,8 @@ class Governance:
         return {
             a.id
             for a, owner in self.actions
-            if may_read(who, a, world.active) or (world.active[who.agency] and who.agency == owner)
+            if may_read(who, a, world.active)
+            or (world.active[who.agency] and who.agency == owner and a.tlp != "RED")
         }
 
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, ColumnElement, ForeignKey, Index, String, Table, Uuid
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.db import Base
@@ -18,9 +18,14 @@ class Classified:
 
     __recipient_agency_table__: ClassVar[Table]
     __recipient_user_table__: ClassVar[Table]
-    # The scope that makes a service account an editor of this kind of item (reads drafts);
-    # None: any write scope does.
-    __write_scope__: ClassVar[str | None] = None
+    # The scope that writes this kind of item: editors of O hold it by their role, a
+    # partner system of O only when granted it (see `access.policy.may_write`).
+    __write_scope__: ClassVar[str]
+    # The column and value that mark a draft, which only its author and O's writers read.
+    __draft__: ClassVar[tuple[str, str] | None] = None
+    # A column naming an agency that may read the item besides its classification (never
+    # RED, which stays with the author and the people named).
+    __reader_agency__: ClassVar[str | None] = None
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -30,18 +35,12 @@ class Classified:
     recipient_users: Mapped[list[Any]] = mapped_column(default=list)
     names_agencies: Mapped[bool] = mapped_column(default=False)
 
-    @classmethod
-    def draft_clause(cls) -> ColumnElement[bool] | None:
-        """SQL true for drafts (readable only by the author and the owner's editors)."""
-        return None
-
-    @classmethod
-    def extra_readers(cls, principal: Any) -> ColumnElement[bool] | None:
-        """Readers beyond the classification (e.g. an action's owner agency)."""
-        return None
-
 
 CLASSIFICATION_FIELDS = ("tlp", "recipient_agencies", "recipient_users", "protective_marking")
+# What the audit trail records in clear of every classified item (see `Audited`).
+CLASSIFIED_METADATA = frozenset(
+    {"id", "agency_id", "author_id", "names_agencies", "version", *CLASSIFICATION_FIELDS}
+)
 
 
 def note_reclassification(item: Classified, changes: dict[str, Any]) -> bool:

@@ -8,9 +8,11 @@ Who may read an item owned by agency O:
 - RED: the author and the named users; never a service account.
 Drafts: only the author and the editors of O. Principals of a suspended agency: nothing
 (their tokens are refused before any query). `admin` and `auditor` see no more than members.
+A model may name an agency column whose agency also reads the item (an action's owner
+agency): that right covers CLEAR to AMBER+STRICT, never RED.
 """
 
-from typing import Any
+import uuid
 
 from sqlalchemy import ColumnElement, Uuid, and_, case, false, literal, or_, select, true
 
@@ -39,6 +41,24 @@ def _named_user(model: type[Classified], principal: Principal) -> ColumnElement[
     return literal(principal.id, Uuid).in_(select(t.c.user_id).where(t.c.item_id == item))
 
 
+def may_write(principal: Principal, model: type[Classified], agency_id: uuid.UUID) -> bool:
+    """Whether `principal` writes `model` items for `agency_id`: the one test of an editor.
+
+    People of the agency with the `editor` role; partner systems of the agency granted the
+    model's write scope (not any other one). Both need that scope in the token they present.
+    """
+    if principal.agency_id != agency_id or model.__write_scope__ not in principal.scopes:
+        return False
+    return principal.kind == "service" or Role.editor in principal.roles
+
+
+def _draft(model: type[Classified]) -> ColumnElement[bool] | None:
+    if model.__draft__ is None:
+        return None
+    column, value = model.__draft__
+    return getattr(model, column) == value
+
+
 def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[bool]:
     """SQL true for the rows of `model` that `principal` may read."""
     own = model.agency_id == principal.agency_id
@@ -48,6 +68,11 @@ def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[b
         )
     else:
         red = false()
+    reader = (
+        getattr(model, model.__reader_agency__) == principal.agency_id
+        if model.__reader_agency__
+        else false()
+    )
     # One CASE over the TLP rather than an OR of `tlp = …` terms: no index serves "readable",
     # so a page walks the (created_at, id) index in order and stops after `limit` rows,
     # instead of SQLite gathering every readable row through the tlp index and sorting them.
@@ -55,37 +80,27 @@ def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[b
         (model.tlp.in_([TLP.clear.value, TLP.green.value]), true()),
         (
             model.tlp == TLP.amber.value,
-            or_(own, model.names_agencies.is_(False), _named_agency(model, principal)),
+            or_(own, reader, model.names_agencies.is_(False), _named_agency(model, principal)),
         ),
-        (model.tlp == TLP.amber_strict.value, or_(own, _named_agency(model, principal))),
+        (
+            model.tlp == TLP.amber_strict.value,
+            or_(own, reader, _named_agency(model, principal)),
+        ),
         (model.tlp == TLP.red.value, red),
         else_=false(),
     )
-    extra = model.extra_readers(principal)
-    if extra is not None:
-        readable = or_(readable, extra)
-    draft = model.draft_clause()
+    draft = _draft(model)
     if draft is None:
         return readable
-    may_see_drafts: ColumnElement[bool] = (
-        own
-        if Role.editor in principal.roles or _is_writing_service(principal, model)
-        else false()
+    may_see_drafts = or_(
+        own if may_write(principal, model, principal.agency_id) else false(),
+        model.author_id == principal.id,
     )
-    may_see_drafts = or_(may_see_drafts, model.author_id == principal.id)
     return and_(readable, or_(~draft, may_see_drafts))
 
 
-def _is_writing_service(principal: Principal, model: type[Classified]) -> bool:
-    if principal.kind != "service":
-        return False
-    if model.__write_scope__ is not None:
-        return model.__write_scope__ in principal.scopes
-    return any(s.endswith(":write") for s in principal.scopes)
-
-
-def public_clause(model: Any) -> ColumnElement[bool]:
+def public_clause(model: type[Classified]) -> ColumnElement[bool]:
     """What anyone may read without logging in: CLEAR items that are not drafts."""
-    draft = model.draft_clause()
+    draft = _draft(model)
     clear = model.tlp == TLP.clear.value
     return and_(clear, ~draft) if draft is not None else and_(clear, true())

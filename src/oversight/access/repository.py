@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from oversight.access.classification import AUDITED_READS, TLP
 from oversight.access.models import Classified
 from oversight.access.policy import visible_to
-from oversight.agencies.models import Agency
+from oversight.agencies.models import Agency, AgencyStatus
 from oversight.audit.recorder import record
 from oversight.auth.principal import Principal
 from oversight.errors import NotFound, Unprocessable
@@ -89,25 +89,36 @@ class ClassifiedRepository(Generic[M]):
     # Writing the classification: the lists as written, and their index rows.
 
     def validate_recipients(
-        self, agencies: Sequence[uuid.UUID], users: Sequence[uuid.UUID]
+        self,
+        agencies: Sequence[uuid.UUID],
+        users: Sequence[uuid.UUID],
+        *,
+        kept: tuple[set[str], set[str]] = (set(), set()),
     ) -> None:
-        """Recipients must exist (422 otherwise); says which ids are unknown."""
+        """Recipients must exist (422 otherwise), and those newly named must be able to read:
+        an active agency, an active person of an active agency. Says which ids fail."""
         errors = []
-        for field, model, ids in (
-            ("recipient_agencies", Agency, set(agencies)),
-            ("recipient_users", User, set(users)),
-        ):
+        checks = (
+            ("recipient_agencies", set(agencies), kept[0], self._agencies_status),
+            ("recipient_users", set(users), kept[1], self._users_status),
+        )
+        for field, ids, already, status_of in checks:
             if not ids:
                 continue
-            found = set(self.session.scalars(select(model.id).where(model.id.in_(ids))))
-            missing = sorted(str(i) for i in ids - found)
+            found = status_of(ids)
+            missing = sorted(str(i) for i in ids - set(found))
+            inactive = sorted(
+                str(i) for i, ok in found.items() if not ok and str(i) not in already
+            )
             if missing:
+                errors.append(_issue(field, f"Unknown ids: {', '.join(missing)}", "unknown_id"))
+            if inactive:
                 errors.append(
-                    {
-                        "loc": ["body", field],
-                        "msg": f"Unknown ids: {', '.join(missing)}",
-                        "type": "unknown_id",
-                    }
+                    _issue(
+                        field,
+                        f"Suspended or disabled, so they could not read it: {', '.join(inactive)}",
+                        "inactive_recipient",
+                    )
                 )
         if errors:
             raise Unprocessable(
@@ -115,6 +126,18 @@ class ClassifiedRepository(Generic[M]):
                 + ", ".join(f"body.{e['loc'][1]} ({e['msg']})" for e in errors),
                 extra={"errors": errors},
             )
+
+    def _agencies_status(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, bool]:
+        rows = self.session.execute(select(Agency.id, Agency.status).where(Agency.id.in_(ids)))
+        return {r.id: r.status == AgencyStatus.active for r in rows}
+
+    def _users_status(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, bool]:
+        rows = self.session.execute(
+            select(User.id, User.is_active, Agency.status)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(User.id.in_(ids))
+        )
+        return {r.id: r.is_active and r.status == AgencyStatus.active for r in rows}
 
     def classify(
         self,
@@ -128,8 +151,9 @@ class ClassifiedRepository(Generic[M]):
         """Set an item's classification and rewrite its recipient index rows."""
         agencies = sorted(set(recipient_agencies), key=str)
         users = sorted(set(recipient_users), key=str)
+        kept = (set(item.recipient_agencies or ()), set(item.recipient_users or ()))
         with self.session.no_autoflush:  # a new item is not complete before the lines below
-            self.validate_recipients(agencies, users)
+            self.validate_recipients(agencies, users, kept=kept)
         item.tlp = TLP(tlp).value
         item.protective_marking = str(protective_marking)
         item.recipient_agencies = [str(a) for a in agencies]
@@ -147,3 +171,7 @@ class ClassifiedRepository(Generic[M]):
             )
         if users:
             self.session.execute(insert(tu), [{"item_id": item_id, "user_id": u} for u in users])
+
+
+def _issue(field: str, msg: str, kind: str) -> dict[str, Any]:
+    return {"loc": ["body", field], "msg": msg, "type": kind}

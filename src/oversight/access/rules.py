@@ -1,7 +1,9 @@
 """The checks a classification passes on every classified item, and merging a PATCH into it.
 
 Recipient agencies belong to AMBER and AMBER+STRICT, recipient users to RED, and a service
-account never classifies RED (it could not read the item back).
+account never classifies RED (it could not read the item back). Who may change a
+classification: the writers of the owning agency who can read the item (the services check
+`may_write`; the repository's 404 does the rest), and for a RED item its author alone.
 """
 
 import uuid
@@ -11,7 +13,7 @@ from typing import Any
 
 from oversight.access.classification import TLP, ClassificationIn, ClassificationPatch
 from oversight.auth.principal import Principal
-from oversight.errors import Unprocessable
+from oversight.errors import Forbidden, Unprocessable
 
 AMBER_LEVELS = frozenset({TLP.amber, TLP.amber_strict})
 
@@ -85,4 +87,7 @@ def merged(principal: Principal, item: Any, patch: ClassificationPatch) -> Class
     )
     if was == now and new.protective_marking == item.protective_marking:
         return None
+    if item.tlp == TLP.red and principal.id != item.author_id:
+        # The people named on a RED item read it; only its author decides who else may.
+        raise Forbidden("Only the author of a RED item may change its classification")
     return check(principal, new)

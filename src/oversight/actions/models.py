@@ -4,10 +4,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, Uuid, event
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oversight.access.models import Classified, note_reclassification, recipient_tables
+from oversight.access.models import (
+    CLASSIFIED_METADATA,
+    Classified,
+    note_reclassification,
+    recipient_tables,
+)
 from oversight.actions.status import ActionStatus, Priority
 from oversight.audit.recorder import Audited
 from oversight.auth.scopes import Scope
@@ -19,8 +24,12 @@ class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
 
     __tablename__ = "action_item"
     __audit_resource__ = "action"
+    __audit_metadata__ = CLASSIFIED_METADATA | {
+        "meeting_id", "bulletin_id", "owner_agency_id", "assignee_user_id", "due_date"
+    } | {"priority", "status", "closed_at"}
     __write_scope__ = Scope.actions_write.value
-    __audit_content__ = frozenset({"title", "description"})
+    # The owner agency reads the actions it must take (but not a RED one it is not named on).
+    __reader_agency__ = "owner_agency_id"
     __recipient_agency_table__, __recipient_user_table__ = recipient_tables("action_item")
 
     title: Mapped[str] = mapped_column(String(300))
@@ -43,11 +52,6 @@ class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_action_item_status_due_date", "status", "due_date"),
     )
 
-    @classmethod
-    def extra_readers(cls, principal: Any) -> ColumnElement[bool]:
-        """The owner agency can always read the actions it owns."""
-        return cls.owner_agency_id == principal.agency_id
-
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
         if op == "update":
             if note_reclassification(self, changes):
@@ -62,7 +66,10 @@ class ActionUpdate(UUIDPk, Audited, Base):
 
     __tablename__ = "action_update"
     __audit_resource__ = "action_update"
-    __audit_content__ = frozenset({"note"})
+    __audit_metadata__ = frozenset(
+        {"id", "action_id", "author_id", "author_kind", "author_agency_id", "from_status"}
+        | {"to_status"}
+    )
 
     action_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"))
     author_id: Mapped[uuid.UUID] = mapped_column(Uuid)

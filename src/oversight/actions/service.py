@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from oversight.access import rules
+from oversight.access.policy import may_write
 from oversight.actions import clock
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.repository import ActionFilters, ActionRepository
@@ -46,7 +47,7 @@ STATUS_FIELDS = frozenset({"status", "note"})
 
 
 def is_creator_editor(principal: Principal, action: ActionItem) -> bool:
-    return principal.is_editor_of(action.agency_id)
+    return may_write(principal, ActionItem, action.agency_id)
 
 
 def is_owner(principal: Principal, action: ActionItem) -> bool:
@@ -82,7 +83,7 @@ def _check_people(
 
 
 def create(session: Session, principal: Principal, body: ActionCreate) -> ActionItem:
-    if not principal.is_editor_of(principal.agency_id):
+    if not may_write(principal, ActionItem, principal.agency_id):
         raise Forbidden("Only editors may create action items for their agency")
     classification = rules.of_new(principal, body)
     repo = ActionRepository(session, principal)

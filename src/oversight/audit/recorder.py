@@ -59,12 +59,13 @@ class AuditBypassError(RuntimeError):
 class Audited:
     """Marker: every insert, update and delete of this model is recorded.
 
-    `__audit_content__` fields are recorded only as SHA-256 digests; `__audit_secret__` and
-    `__audit_ignore__` fields are never recorded at all.
+    Only the `__audit_metadata__` fields are recorded in clear; every other field is
+    content, recorded as a SHA-256 digest, so a field added later is digested unless someone
+    decides otherwise. `__audit_secret__` and `__audit_ignore__` fields are never recorded.
     """
 
     __audit_resource__: ClassVar[str]
-    __audit_content__: ClassVar[frozenset[str]] = frozenset()
+    __audit_metadata__: ClassVar[frozenset[str]]
     __audit_secret__: ClassVar[frozenset[str]] = frozenset()
     __audit_ignore__: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
 
@@ -143,9 +144,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def _side(obj: Audited, name: str, value: Any, side: str) -> dict[str, Any]:
-    if name in obj.__audit_content__:
-        return {f"{side}_sha256": digest(value)}
-    return {side: _jsonable(value)}
+    if name in obj.__audit_metadata__:
+        return {side: _jsonable(value)}
+    return {f"{side}_sha256": digest(value)}
 
 
 def _changes(obj: Audited, op: str) -> dict[str, Any]:

@@ -5,10 +5,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oversight.access.models import Classified, note_reclassification, recipient_tables
+from oversight.access.models import (
+    CLASSIFIED_METADATA,
+    Classified,
+    note_reclassification,
+    recipient_tables,
+)
 from oversight.audit.recorder import Audited
 from oversight.auth.scopes import Scope
 from oversight.db import Base, Timestamps, UUIDPk, utcnow
@@ -71,8 +76,11 @@ CONTENT_FIELDS = ("title", "summary", "body", "indicators", "recommended_actions
 class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
     __tablename__ = "bulletin"
     __audit_resource__ = "bulletin"
-    __audit_content__ = frozenset(CONTENT_FIELDS)
+    __audit_metadata__ = CLASSIFIED_METADATA | {
+        "category", "severity", "sectors", "status", "published_at", "review_by", "withdrawn_at"
+    }
     __write_scope__ = Scope.bulletins_write.value
+    __draft__ = ("status", BulletinStatus.draft.value)
 
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
@@ -102,10 +110,6 @@ class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_bulletin_updated_at", "updated_at"),
     )
 
-    @classmethod
-    def draft_clause(cls) -> ColumnElement[bool]:
-        return cls.status == BulletinStatus.draft.value
-
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
         if op == "update":
             status = changes.get("status")
@@ -128,7 +132,10 @@ class BulletinRevision(UUIDPk, Audited, Base):
 
     __tablename__ = "bulletin_revision"
     __audit_resource__ = "bulletin_revision"
-    __audit_content__ = frozenset(CONTENT_FIELDS)
+    __audit_metadata__ = frozenset(
+        {"id", "bulletin_id", "number", "bulletin_version", "category", "severity", "sectors"}
+        | {"changed_fields", "editor_id"}
+    )
 
     bulletin_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
     number: Mapped[int]
@@ -154,6 +161,10 @@ class BulletinAcknowledgement(UUIDPk, Audited, Base):
 
     __tablename__ = "bulletin_acknowledgement"
     __audit_resource__ = "bulletin_acknowledgement"
+    __audit_metadata__ = frozenset(
+        {"id", "bulletin_id", "agency_id", "acknowledged_by", "acknowledged_by_kind"}
+        | {"acknowledged_at"}
+    )
 
     bulletin_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from oversight.access import rules
 from oversight.access.classification import TLP
+from oversight.access.policy import may_write
 from oversight.auth.principal import Principal
 from oversight.bulletins.models import (
     Bulletin,
@@ -36,7 +37,7 @@ CLASSIFICATION = ("tlp", "recipient_agencies", "recipient_users", "protective_ma
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> Bulletin:
-    if not principal.is_editor_of(principal.agency_id):
+    if not may_write(principal, Bulletin, principal.agency_id):
         raise Forbidden("Only editors may write bulletins")
     classification = rules.check(
         principal,
@@ -67,7 +68,7 @@ def writable(
     """The bulletin, locked, if the caller reads it (404) and edits for its agency (403)."""
     repo = BulletinRepository(session, principal)
     bulletin = repo.get(bulletin_id, for_update=True)
-    if not principal.is_editor_of(bulletin.agency_id):
+    if not may_write(principal, Bulletin, bulletin.agency_id):
         raise Forbidden("Only editors of the agency that owns this bulletin may change it")
     return repo, bulletin
 

@@ -8,7 +8,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oversight.access.models import Classified, note_reclassification, recipient_tables
+from oversight.access.models import (
+    CLASSIFIED_METADATA,
+    Classified,
+    note_reclassification,
+    recipient_tables,
+)
 from oversight.audit.recorder import Audited
 from oversight.auth.scopes import Scope
 from oversight.db import Base, Timestamps, UUIDPk
@@ -31,8 +36,8 @@ class Meeting(UUIDPk, Timestamps, Classified, Audited, Base):
 
     __tablename__ = "meeting"
     __audit_resource__ = "meeting"
+    __audit_metadata__ = CLASSIFIED_METADATA | {"held_at", "chair_user_id"}
     __write_scope__ = Scope.meetings_write.value
-    __audit_content__ = frozenset({"title", "location", "agenda", "attendance"})
     __recipient_agency_table__, __recipient_user_table__ = recipient_tables("meeting")
 
     title: Mapped[str] = mapped_column(String(300))
@@ -62,7 +67,10 @@ class MeetingMinutes(UUIDPk, Timestamps, Audited, Base):
 
     __tablename__ = "meeting_minutes"
     __audit_resource__ = "minutes"
-    __audit_content__ = frozenset({"body", "decisions", "reopen_reason"})
+    __audit_metadata__ = frozenset(
+        {"id", "meeting_id", "revision", "status", "drafted_by", "approved_by", "approved_at"}
+        | {"published_by", "published_at", "reopened_by"}
+    )
 
     meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     revision: Mapped[int]

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from oversight.access import rules
+from oversight.access.policy import may_write
 from oversight.actions import service as actions
 from oversight.actions.repository import ActionRepository
 from oversight.auth.principal import Principal
@@ -31,13 +32,13 @@ R = TypeVar("R", bound=MeetingRead)
 
 
 def may_edit(principal: Principal, meeting: Meeting) -> bool:
-    return principal.is_editor_of(meeting.agency_id)
+    return may_write(principal, Meeting, meeting.agency_id)
 
 
 def may_approve(principal: Principal, meeting: Meeting) -> bool:
     """The chair, or an editor of the owning agency (four eyes is checked on the draft)."""
     return principal.is_user and (
-        principal.id == meeting.chair_user_id or principal.is_editor_of(meeting.agency_id)
+        principal.id == meeting.chair_user_id or may_write(principal, Meeting, meeting.agency_id)
     )
 
 
@@ -99,7 +100,7 @@ def attendance_rows(
 
 
 def create(session: Session, principal: Principal, body: MeetingCreate) -> Meeting:
-    if not principal.is_editor_of(principal.agency_id):
+    if not may_write(principal, Meeting, principal.agency_id):
         raise Forbidden("Only editors may create meetings for their agency")
     classification = rules.of_new(principal, body)
     repo = MeetingRepository(session, principal)
