@@ -25,9 +25,10 @@ def test_each_request_is_one_json_line_with_its_principal(client, factory, auth,
     assert isinstance(entry["duration_ms"], float)
 
 
-def test_cr_lf_in_the_path_cannot_forge_a_log_line(client, caplog):
+def test_cr_lf_in_the_path_cannot_forge_a_log_line(client, factory, auth, caplog):
+    headers = auth(factory.user())
     caplog.set_level(logging.INFO, logger=ACCESS_LOG)
-    r = client.get('/api/v1/x%0D%0A{"status":200,"path":"/forged"}')
+    r = client.get('/api/v1/x%0D%0A{"status":200,"path":"/forged"}', headers=headers)
     assert r.status_code == 404
     (line,) = _lines(caplog)
     assert "\n" not in line and "\r" not in line

@@ -5,9 +5,10 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger("oversight.config")
 
@@ -23,14 +24,24 @@ class Settings(BaseSettings):
     var_dir: Path = Path("./var")
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
-    cors_origins: list[str] = []
+    cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
     issuer: str = "oversight"
     audience: str = "oversight-api"
     jwt_algorithm: str = "HS256"
     max_body_bytes: int = 1024 * 1024
-    lockout_threshold: int = 5
-    lockout_window_minutes: int = 15
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_window_minutes: int = Field(default=15, ge=1)
+    # Per client address, over every worker (counted in the database).
+    token_requests_per_minute: int = Field(default=60, ge=1)
+    client_failures_per_window: int = Field(default=20, ge=1)
+    # Password hashes (Argon2id, ~64 MiB each) one worker computes at once; the rest wait
+    # on the event loop, holding no thread, connection or database slot.
+    hash_concurrency: int = Field(default=2, ge=1, le=64)
+    # A request body must arrive whole within this time, else 408.
+    body_timeout_seconds: float = Field(default=20.0, gt=0)
+    # When set, requests naming another Host are refused (400).
+    allowed_hosts: Annotated[list[str], NoDecode] = []
     idempotency_hours: int = 24
     argon2_memory_kib: int = Field(default=65536, ge=1024)
     argon2_time_cost: int = Field(default=3, ge=1)
@@ -47,7 +58,7 @@ class Settings(BaseSettings):
             return self.db_concurrency
         return 1 if self.is_sqlite else self.db_pool_size
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

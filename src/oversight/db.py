@@ -1,7 +1,8 @@
 """Engine, declarative Base and the per-request session: the only place that commits."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from oversight.errors import ProblemError
+from oversight.admission import admitted
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,12 +77,19 @@ def make_engine(url: str, **kw: Any) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kw)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **kw,
+        )
         _configure_sqlite(engine)
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kw)
+    # hide_parameters: an error logged with its statement never shows the values bound to it
+    # (a password hash, a bulletin's body).
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kw)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -132,26 +140,60 @@ def request_meta(request: Request) -> RequestMeta:
     )
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; commits when the endpoint returns, before the response."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+KEPT = "kept_on_rollback"
+Kept = Callable[[Session], None]
+
+
+def keep_on_rollback(session: Session, write: Kept) -> None:
+    """Make `write` happen whatever becomes of the transaction.
+
+    For what must outlive the failure it describes: a refused login, a denied request, a
+    reused refresh token. On commit `write` runs in the transaction; on rollback it runs in
+    a fresh one right after, which is then committed.
+    """
+    session.info.setdefault(KEPT, []).append(write)
+
+
+def _run_kept(session: Session) -> bool:
+    kept: list[Kept] = session.info.pop(KEPT, [])
+    for write in kept:
+        write(session)
+    return bool(kept)
+
+
+@contextmanager
+def unit_of_work(
+    factory: "sessionmaker[Session]", *, meta: RequestMeta | None = None, actor: Any = None
+) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back when it raises.
+
+    The API (a request) and the command line (a command) both run inside one of these, so
+    what is kept on rollback is kept the same way for both.
+    """
     session = factory()
-    session.info["request"] = request_meta(request)
+    if meta is not None:
+        session.info["request"] = meta
+    if actor is not None:
+        session.info["actor"] = actor
     try:
         yield session
+        _run_kept(session)
         session.commit()
-    except ProblemError as exc:
-        session.rollback()
-        if exc.after_rollback:
-            for record in exc.after_rollback:
-                record(session)
-            session.commit()
-        raise
     except BaseException:
         session.rollback()
+        if _run_kept(session):
+            session.commit()
         raise
     finally:
         session.close()
+
+
+def get_session(
+    request: Request, _slot: Annotated[None, Depends(admitted, scope="function")]
+) -> Iterator[Session]:
+    """One session per request, in a database slot; commits when the endpoint returns."""
+    with unit_of_work(request.app.state.sessionmaker, meta=request_meta(request)) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

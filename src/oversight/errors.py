@@ -1,7 +1,7 @@
 """Typed errors raised by services, rendered once as RFC 9457 problem+json."""
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,18 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("oversight.errors")
 
 PROBLEM_JSON = "application/problem+json"
-
-# A callable run in a fresh transaction after the failed request's changes are rolled back:
-# security records (failed logins, denials) must survive the failure they describe.
-AfterRollback = Callable[[Session], None]
-
+TOKEN_PATH = "/api/v1/auth/token"
 
 class ProblemError(Exception):
     status: int = 500
@@ -33,13 +28,11 @@ class ProblemError(Exception):
         *,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
-        after_rollback: Sequence[AfterRollback] = (),
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.headers = headers or {}
         self.extra = extra or {}
-        self.after_rollback = list(after_rollback)
 
 
 class BadRequest(ProblemError):
@@ -64,6 +57,10 @@ class NotFound(ProblemError):
 
 class MethodNotAllowed(ProblemError):
     status, title, slug = 405, "Method Not Allowed", "method-not-allowed"
+
+
+class RequestTimeout(ProblemError):
+    status, title, slug = 408, "Request Timeout", "request-timeout"
 
 
 class Conflict(ProblemError):
@@ -114,6 +111,7 @@ _BY_STATUS: dict[int, type[ProblemError]] = {
         Forbidden,
         NotFound,
         MethodNotAllowed,
+        RequestTimeout,
         Conflict,
         PreconditionFailed,
         PayloadTooLarge,
@@ -236,6 +234,16 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         for e in exc.errors()
     ]
     fields = ", ".join(_described(i) for i in issues[:5])
+    if request.url.path == TOKEN_PATH:
+        # The token endpoint answers in RFC 6749's terms (§5.2): a malformed request.
+        return problem_response(
+            request,
+            400,
+            "Bad Request",
+            "oauth-error",
+            f"The request is invalid: {fields}",
+            extra={"error": "invalid_request", "errors": issues},
+        )
     return problem_response(
         request,
         422,

@@ -5,10 +5,12 @@ import logging
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from sqlalchemy import Engine
 
 from oversight import __version__, errors, health, migrations
 from oversight.actions import router as actions_router
+from oversight.admission import Admission
 from oversight.agencies import router as agencies_router
 from oversight.audit import recorder
 from oversight.audit import router as audit_router
@@ -28,6 +30,9 @@ from oversight.sqlite_checkpoints import start_checkpoints
 from oversight.users import router as users_router
 
 API_PREFIX = "/api/v1"
+# The API paths that need no access token; every other one is refused (401) before it
+# reaches the database.
+PUBLIC_PATHS = (f"{API_PREFIX}/auth/token", f"{API_PREFIX}/auth/revoke", f"{API_PREFIX}/public/")
 
 
 def prepare_worker(app: FastAPI) -> None:
@@ -45,8 +50,9 @@ def prepare_worker(app: FastAPI) -> None:
 
 
 def api_router() -> APIRouter:
-    # Any request may be refused for its size before it reaches a route (see middleware.py).
-    api = APIRouter(prefix=API_PREFIX, responses=errors.responses(413))
+    # Any request may be refused before it reaches a route (see middleware.py): NUL in its
+    # target (400), a body too slow to arrive (408) or too large (413).
+    api = APIRouter(prefix=API_PREFIX, responses=errors.responses(400, 408, 413))
     api.include_router(auth_router.router)
     api.include_router(me_router.router)
     api.include_router(bulletins_router.router)
@@ -82,6 +88,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.tokens = TokenCodec(settings)
+    app.state.admission = Admission(
+        settings.effective_db_concurrency,
+        settings.admission_timeout_seconds,
+        settings.hash_concurrency,
+    )
     app.state.schema_heads = migrations.head_revisions()
     errors.install(app)
     app.include_router(health.router)
@@ -95,10 +106,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "Link", "X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(  # outermost: every answer, even a refused host's, gets its headers
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
-        db_concurrency=settings.effective_db_concurrency,
-        admission_timeout=settings.admission_timeout_seconds,
+        body_timeout=settings.body_timeout_seconds,
+        public_paths=PUBLIC_PATHS,
     )
     return app

@@ -98,14 +98,14 @@ def decode_cursor(request: Request, cursor: str) -> list[Any]:
         if not hmac.compare_digest(expected, _unb64(sig)):
             raise bad
         doc = json.loads(payload)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        if not isinstance(doc, dict) or doc.get("p") != request.url.path:
+            raise bad
+        keys = doc.get("k")
+        if not isinstance(keys, list):
+            raise bad
+        return [_load(v) for v in keys]
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
         raise bad from exc
-    if not isinstance(doc, dict) or doc.get("p") != request.url.path:
-        raise bad
-    keys = doc.get("k")
-    if not isinstance(keys, list):
-        raise bad
-    return [_load(v) for v in keys]
 
 
 def _dump(value: Any) -> Any:
@@ -117,11 +117,17 @@ def _dump(value: Any) -> Any:
 
 
 def _load(value: Any) -> Any:
-    if isinstance(value, dict) and "t" in value:
-        return datetime.fromisoformat(value["t"])
-    if isinstance(value, dict) and "u" in value:
+    """A key as it was dumped; anything else (even signed) is not a cursor of ours."""
+    if isinstance(value, dict) and set(value) == {"t"} and isinstance(value["t"], str):
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise ValueError("naive timestamp in cursor")
+        return moment
+    if isinstance(value, dict) and set(value) == {"u"} and isinstance(value["u"], str):
         return uuid.UUID(value["u"])
-    return value
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return value
+    raise ValueError("unexpected cursor key")
 
 
 def keyset_page(
@@ -155,7 +161,8 @@ def keyset_page(
         cursor = encode_cursor(params.request, [getattr(last, k.key) for k in keys])
         params.request.state.next_cursor = cursor
         url = params.request.url.include_query_params(cursor=cursor, limit=params.limit)
-        params.response.headers["Link"] = f'<{url}>; rel="next"'
+        # Relative: the Host header is the client's to say, never ours to repeat.
+        params.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
     return rows
 
 

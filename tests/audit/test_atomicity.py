@@ -8,7 +8,7 @@ from oversight.agencies.models import Agency
 from oversight.audit import chain
 from oversight.audit.recorder import record
 from oversight.auth.principal import AnyPrincipal
-from oversight.db import SessionDep
+from oversight.db import SessionDep, keep_on_rollback
 from oversight.errors import Conflict, Forbidden
 from tests.audit.helpers import records
 
@@ -36,7 +36,8 @@ def routes(app):
     @router.post("/denied/{slug}")
     def denied(session: SessionDep, principal: AnyPrincipal, slug: str) -> None:
         _flush_agency(session, slug)
-        raise Forbidden("no", after_rollback=[lambda s: record(s, "test.security_note")])
+        keep_on_rollback(session, lambda s: record(s, "test.security_note"))
+        raise Forbidden("no")
 
     @router.post("/ok/{slug}")
     def ok(session: SessionDep, slug: str) -> dict[str, str]:

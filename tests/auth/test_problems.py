@@ -101,7 +101,7 @@ def test_a_sent_request_id_is_echoed(client, member_headers):
     ok = client.get(ME_URL, headers={**member_headers, "X-Request-ID": rid})
     assert ok.status_code == 200
     assert ok.headers["x-request-id"] == rid
-    failed = client.get("/api/v1/nowhere", headers={"X-Request-ID": rid})
+    failed = client.get("/api/v1/nowhere", headers={**member_headers, "X-Request-ID": rid})
     assert assert_problem(failed, 404)["request_id"] == rid
 
 

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from oversight.audit import chain, repository
 from oversight.audit.models import AuditRecord
@@ -16,6 +15,7 @@ from oversight.auth.principal import AuditRead
 from oversight.db import SessionDep
 from oversight.errors import Unprocessable, responses
 from oversight.pagination import Page, PageDep, keyset_page, page_of
+from oversight.timestamps import Timestamp
 
 router = APIRouter(prefix="/audit", tags=["Audit"])
 
@@ -54,8 +54,8 @@ def list_audit(
     action: Annotated[str | None, Query(max_length=64, examples=["auth.login_failed"])] = None,
     resource_type: Annotated[str | None, Query(max_length=32, examples=["user"])] = None,
     resource_id: Text64 = None,
-    since: Annotated[AwareDatetime | None, Query()] = None,
-    until: Annotated[AwareDatetime | None, Query()] = None,
+    since: Annotated[Timestamp | None, Query()] = None,
+    until: Annotated[Timestamp | None, Query()] = None,
 ) -> Page[AuditRecordRead]:
     if since is not None and until is not None and since >= until:
         raise Unprocessable("`since` must be before `until`")

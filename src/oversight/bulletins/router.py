@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 
 from oversight.access.classification import TLP
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
@@ -31,6 +30,7 @@ from oversight.db import SessionDep
 from oversight.errors import responses
 from oversight.idempotency.service import IdempotencyDep
 from oversight.pagination import Page, PageDep, page_of
+from oversight.timestamps import Timestamp
 
 router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
 public_router = APIRouter(prefix="/public", tags=["Bulletins"])
@@ -88,7 +88,7 @@ def list_bulletins(
     sector: AudienceSector | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     updated_after: Annotated[
-        AwareDatetime | None, Query(description="RFC 3339 with a time zone")
+        Timestamp | None, Query(description="RFC 3339 with a time zone")
     ] = None,
 ) -> Page[BulletinRead]:
     filters = BulletinFilters(

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite, Principal
@@ -24,6 +23,7 @@ from oversight.meetings.schemas import (
     MeetingRead,
 )
 from oversight.pagination import Page, PageDep, page_of
+from oversight.timestamps import Timestamp
 
 router = APIRouter(prefix="/meetings", tags=["Meetings"])
 
@@ -77,10 +77,10 @@ def list_meetings(
     principal: MeetingsRead,
     page: PageDep,
     held_from: Annotated[
-        AwareDatetime | None, Query(alias="from", description="RFC 3339 with a time zone")
+        Timestamp | None, Query(alias="from", description="RFC 3339 with a time zone")
     ] = None,
     held_to: Annotated[
-        AwareDatetime | None, Query(alias="to", description="RFC 3339 with a time zone")
+        Timestamp | None, Query(alias="to", description="RFC 3339 with a time zone")
     ] = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="The owning agency")] = None,
 ) -> Page[MeetingRead]:

@@ -4,13 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
 from oversight.meetings import examples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
+from oversight.timestamps import Timestamp
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 Place = Annotated[str, Field(max_length=300)]
@@ -57,7 +58,7 @@ class MeetingCreate(ClassificationIn):
     model_config = ConfigDict(json_schema_extra={"examples": [ex.CREATE, ex.CREATE_AMBER_STRICT]})
 
     title: Title
-    held_at: AwareDatetime = Field(description="When the meeting starts (RFC 3339, with offset)")
+    held_at: Timestamp = Field(description="When the meeting starts (RFC 3339, with offset)")
     location: Place | None = None
     chair_user_id: uuid.UUID | None = Field(
         default=None, description="Chairs the meeting; may approve its minutes"
@@ -70,7 +71,7 @@ class MeetingPatch(ClassificationPatch):
     model_config = ConfigDict(json_schema_extra={"examples": [ex.PATCH]})
 
     title: Title | None = None
-    held_at: AwareDatetime | None = None
+    held_at: Timestamp | None = None
     location: Place | None = None
     chair_user_id: uuid.UUID | None = None
     agenda: Agenda | None = None

@@ -1,0 +1,32 @@
+"""The timestamps the API takes: RFC 3339 with a time zone, within the calendar, in UTC."""
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
+EXAMPLE = "2026-11-27T09:30:00Z"
+
+
+def _rfc3339(value: object) -> object:
+    """Only the text form: pydantic alone would also take `0.5` as a Unix time."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise ValueError(f"must be an RFC 3339 timestamp with a time zone, e.g. {EXAMPLE}")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    """In UTC; a moment that UTC cannot hold (year 1 east of Greenwich) is refused."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the range of dates this service handles") from None
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_utc)]
