@@ -766,6 +766,7 @@ def real_app(kind: str, tmp: str, args: argparse.Namespace) -> dict[str, Any]:
                 agency=agency.id,
                 scope=format_scope(scopes_for_roles(frozenset(user.roles))),
                 ver=user.token_version,
+                aver=agency.token_version,
             )
         engine.dispose()
         port = _free_port()

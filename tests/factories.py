@@ -72,6 +72,7 @@ class Factory:
         return sa
 
     def token(self, principal: User | ServiceAccount, scope: str | None = None) -> str:
+        aver = self.session.get_one(Agency, principal.agency_id).token_version
         if isinstance(principal, User):
             scopes = scope or format_scope(scopes_for_roles(frozenset(principal.roles)))
             return self.codec.issue(
@@ -80,6 +81,7 @@ class Factory:
                 agency=principal.agency_id,
                 scope=scopes,
                 ver=principal.token_version,
+                aver=aver,
             )
         return self.codec.issue(
             sub=principal.id,
@@ -87,6 +89,7 @@ class Factory:
             agency=principal.agency_id,
             scope=scope or format_scope(set(principal.scopes)),
             ver=principal.token_version,
+            aver=aver,
         )
 
     def headers(self, principal: User | ServiceAccount, **kw: Any) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
-from oversight.auth.models import LoginFailure, RefreshToken
+from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
@@ -17,12 +17,12 @@ __all__ = [
     "Agency",
     "AuditChainHead",
     "AuditRecord",
+    "AuthCounter",
     "Base",
     "Bulletin",
     "BulletinAcknowledgement",
     "BulletinRevision",
     "IdempotencyRecord",
-    "LoginFailure",
     "Meeting",
     "MeetingMinutes",
     "RefreshToken",

@@ -48,7 +48,7 @@ def test_agency_admin_cannot_create_or_suspend_agencies(client, factory, auth):
     assert r.status_code == 403
 
 
-def test_suspension_stops_tokens_on_the_next_request(client, factory, auth):
+def test_suspension_stops_tokens_on_the_next_request(client, db, factory, auth):
     admin = factory.user(roles=["admin"])
     agency = factory.agency()
     user = factory.user(agency)
@@ -62,7 +62,12 @@ def test_suspension_stops_tokens_on_the_next_request(client, factory, auth):
     assert client.get(ME, headers=sa_h).status_code == 401
     r = client.post(f"{AGENCIES}/{agency.id}/reinstate", headers=auth(admin))
     assert r.json()["status"] == "active"
-    assert client.get(ME, headers=user_h).status_code == 200
+    # Reinstatement starts afresh: what was issued before the suspension stays dead.
+    assert client.get(ME, headers=user_h).status_code == 401
+    assert client.get(ME, headers=sa_h).status_code == 401
+    db.expire_all()
+    assert client.get(ME, headers=auth(user)).status_code == 200
+    assert client.get(ME, headers=auth(sa)).status_code == 200
 
 
 def test_admin_cannot_suspend_its_own_agency(client, factory, auth):

@@ -35,6 +35,7 @@ def claims_for(user: Any, settings: Any, **changes: Any) -> dict[str, Any]:
         "agency": str(user.agency_id),
         "scope": "bulletins:read meetings:read actions:read",
         "ver": user.token_version,
+        "aver": 1,
         "iat": now,
         "exp": now + 600,
         "jti": uuid.uuid4().hex,
@@ -105,6 +106,20 @@ FORGERIES: dict[str, Forge] = {
     "no-jti": signed("HS256", jti=None),
     "no-sub": signed("HS256", sub=None),
     "no-revocation-counter": signed("HS256", ver=None),
+    "no-agency-revocation-counter": signed("HS256", aver=None),
+    "stale-agency-revocation-counter": signed("HS256", aver=0),
+    "exp-as-string": lambda u, s, k, c: jwt.encode(
+        claims_for(u, s, exp=str(int(time.time()) + 600)), k, algorithm="HS256"
+    ),
+    "iat-as-string": lambda u, s, k, c: jwt.encode(
+        claims_for(u, s, iat=str(int(time.time()))), k, algorithm="HS256"
+    ),
+    "iat-in-the-future": lambda u, s, k, c: jwt.encode(
+        claims_for(u, s, iat=int(time.time()) + 3600, exp=int(time.time()) + 4200),
+        k,
+        algorithm="HS256",
+    ),
+    "ver-as-string": signed("HS256", ver="1"),
     "wrong-iss": signed("HS256", iss="https://issuer.example.org"),
     "wrong-aud": signed("HS256", aud="some-other-api"),
     "unknown-subject": signed("HS256", sub=str(uuid.uuid4())),

@@ -30,11 +30,17 @@ class AgencyStatus(StrEnum):
 class Agency(UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "agency"
     __audit_resource__ = "agency"
+    __audit_metadata__ = frozenset(
+        {"id", "name", "slug", "sector", "status", "version", "token_version"}
+    )
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     sector: Mapped[Sector] = mapped_column(String(32))
     status: Mapped[AgencyStatus] = mapped_column(String(16), default=AgencyStatus.active)
+    # Bumped on suspension: every token issued to the agency's people and partner systems
+    # before it stays dead after reinstatement.
+    token_version: Mapped[int] = mapped_column(default=1)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

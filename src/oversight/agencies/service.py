@@ -11,6 +11,7 @@ from oversight.agencies import repository
 from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyUpdate
 from oversight.auth.principal import Principal
+from oversight.auth.revocation import revoke_agency_tokens
 from oversight.errors import Conflict, NotFound, Unprocessable
 from oversight.users.authority import require_admin
 
@@ -80,12 +81,14 @@ def update(
 
 
 def suspend(session: Session, principal: Principal | None, agency: Agency) -> Agency:
-    """Every token of the agency's users and service accounts fails from the next request."""
+    """Every token of the agency's users and service accounts fails from the next request,
+    and stays dead after a reinstatement."""
     require_admin(principal)
     if principal is not None and principal.agency_id == agency.id:
         raise Conflict("You cannot suspend your own agency: you would lock yourself out")
     if agency.status != AgencyStatus.suspended:
         agency.status = AgencyStatus.suspended
+        revoke_agency_tokens(session, agency)
         session.flush()
     return agency
 

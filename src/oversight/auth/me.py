@@ -1,10 +1,15 @@
 """GET /me and POST /me/password: the caller's own identity."""
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from oversight.admission import in_unit
 from oversight.agencies.models import Agency
-from oversight.auth import service
-from oversight.auth.principal import AnyPrincipal
+from oversight.auth import password_change
+from oversight.auth.passwords import hash_password, verify_password
+from oversight.auth.principal import AnyPrincipal, claims_of, oauth2
+from oversight.auth.router import _answer, caller_of
 from oversight.auth.schemas import MeAgency, MeRead, PasswordChange
 from oversight.db import SessionDep
 from oversight.errors import responses
@@ -53,14 +58,29 @@ def me(session: SessionDep, principal: AnyPrincipal) -> MeRead:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change my password",
     description="Needs the current password. Every token issued before stops working, "
-    "so log in again afterwards. Any authenticated user (a service account has no "
-    "password: 403).",
-    responses=responses(401, 403, 422, 429),
+    "so log in again afterwards. Wrong current passwords count towards the account's lockout "
+    "like failed logins. Any authenticated user (a service account has no password: 403).",
+    responses=responses(401, 403, 409, 422, 429),
 )
-def change_password(
-    request: Request, session: SessionDep, principal: AnyPrincipal, body: PasswordChange
+async def change_password(
+    request: Request,
+    body: PasswordChange,
+    token: Annotated[str | None, Depends(oauth2)],
 ) -> Response:
-    service.change_password(
-        session, request.app.state.settings, principal, body.current_password, body.new_password
+    """Two short transactions around the hashes, which hold no slot and no transaction."""
+    caller = caller_of(request)
+    claims = claims_of(request, token)
+    started = _answer(await in_unit(request, lambda s: password_change.start(s, caller, claims)))
+
+    def hashes() -> tuple[bool, str | None]:
+        ok = verify_password(body.current_password, started.password_hash)
+        return ok, hash_password(body.new_password) if ok else None
+
+    verified, new_hash = await request.app.state.admission.hash(hashes)
+    _answer(
+        await in_unit(
+            request,
+            lambda s: password_change.finish(s, caller, claims, started, verified, new_hash),
+        )
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,9 +1,9 @@
-"""Refresh tokens (hashed, single use, in families) and failed logins (for lockout)."""
+"""Refresh tokens (hashed, single use, in families) and attempt counters (lockout, rates)."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.db import Base, UUIDPk, utcnow
@@ -23,12 +23,15 @@ class RefreshToken(UUIDPk, Base):
     revoked_at: Mapped[datetime | None]
 
 
-class LoginFailure(UUIDPk, Base):
-    """One failed login; counted per account over the lockout window, on every worker."""
+class AuthCounter(Base):
+    """Attempts counted under one key in a fixed window: a lockout, a rate limit.
 
-    __tablename__ = "login_failure"
+    Counted by one atomic upsert, so every worker and every concurrent request agrees on
+    the count (see `auth.throttle`). Keys hold digests, never a typed username.
+    """
 
-    account: Mapped[str] = mapped_column(String(400))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "auth_counter"
 
-    __table_args__ = (Index("ix_login_failure_account_at", "account", "at"),)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_started_at: Mapped[datetime]
+    count: Mapped[int]

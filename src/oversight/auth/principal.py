@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from oversight.agencies.models import Agency, AgencyStatus
 from oversight.audit.recorder import Actor, record, set_actor
 from oversight.auth.scopes import SCOPE_DESCRIPTIONS, Role, Scope, parse_scope, scopes_for_roles
-from oversight.auth.tokens import TokenCodec
-from oversight.db import SessionDep
+from oversight.auth.tokens import AccessClaims, TokenCodec
+from oversight.db import SessionDep, keep_on_rollback
 from oversight.errors import Forbidden, Unauthorized
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
@@ -41,13 +41,6 @@ class Principal:
     @property
     def is_agency_admin(self) -> bool:
         return Role.agency_admin in self.roles
-
-    def is_editor_of(self, agency_id: uuid.UUID) -> bool:
-        if self.agency_id != agency_id:
-            return False
-        return Role.editor in self.roles or (
-            self.kind == "service" and any(s.endswith(":write") for s in self.scopes)
-        )
 
     @property
     def actor(self) -> Actor:
@@ -78,12 +71,18 @@ oauth2 = BearerOAuth2(
 )
 
 
-def load_principal(session: Session, codec: TokenCodec, token: str) -> Principal:
-    """Decode the token and confirm, in one indexed lookup, that it still stands."""
-    claims = codec.decode(token)
+def load_principal(session: Session, claims: AccessClaims) -> Principal:
+    """Confirm, in one indexed lookup, that the token's claims still stand."""
     if claims.kind == "user":
         row = session.execute(
-            select(User.is_active, User.token_version, User.roles, User.agency_id, Agency.status)
+            select(
+                User.is_active,
+                User.token_version,
+                User.roles,
+                User.agency_id,
+                Agency.status,
+                Agency.token_version.label("agency_version"),
+            )
             .join(Agency, Agency.id == User.agency_id)
             .where(User.id == claims.sub)
         ).first()
@@ -97,6 +96,7 @@ def load_principal(session: Session, codec: TokenCodec, token: str) -> Principal
                 ServiceAccount.scopes,
                 ServiceAccount.agency_id,
                 Agency.status,
+                Agency.token_version.label("agency_version"),
             )
             .join(Agency, Agency.id == ServiceAccount.agency_id)
             .where(ServiceAccount.id == claims.sub)
@@ -110,6 +110,7 @@ def load_principal(session: Session, codec: TokenCodec, token: str) -> Principal
         or not row.is_active
         or row.token_version != claims.ver
         or row.status != AgencyStatus.active
+        or row.agency_version != claims.aver
         or row.agency_id != claims.agency
     ):
         raise Unauthorized("Access token has been revoked")
@@ -122,36 +123,34 @@ def load_principal(session: Session, codec: TokenCodec, token: str) -> Principal
     )
 
 
+def claims_of(request: Request, token: str | None) -> AccessClaims:
+    """The claims the middleware checked before the request took a database slot."""
+    claims = request.scope.get("state", {}).get("claims")
+    if isinstance(claims, AccessClaims):
+        return claims
+    if not token:
+        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'")
+    codec: TokenCodec = request.app.state.tokens
+    return codec.decode(token)
+
+
 def require(
     security_scopes: SecurityScopes,
     request: Request,
-    session: SessionDep,
     token: Annotated[str | None, Depends(oauth2)],
+    session: SessionDep,
 ) -> Principal:
-    if not token:
-        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'")
-    principal = load_principal(session, request.app.state.tokens, token)
+    principal = load_principal(session, claims_of(request, token))
     set_actor(session, principal.actor)
     request.state.principal_id = str(principal.id)
     missing = [s for s in security_scopes.scopes if s not in principal.scopes]
     if missing:
-
-        def _denied(s: Session) -> None:
-            record(
-                s,
-                "auth.permission_denied",
-                outcome="denied",
-                changes={
-                    "required_scope": missing,
-                    "method": request.method,
-                    "path": request.url.path,
-                },
-            )
-
-        raise Forbidden(
-            f"This needs the scope {' '.join(missing)}, which the token does not carry",
-            after_rollback=[_denied],
+        denial = {"required_scope": missing, "method": request.method, "path": request.url.path}
+        keep_on_rollback(
+            session,
+            lambda s: record(s, "auth.permission_denied", outcome="denied", changes=denial),
         )
+        raise Forbidden(f"This needs the scope {' '.join(missing)}, which the token does not carry")
     return principal
 
 

@@ -2,20 +2,40 @@
 
 import base64
 import binascii
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response, status
 
-from oversight.auth import service
+from oversight.admission import in_unit
+from oversight.auth import grants, revocation
+from oversight.auth.grants import Caller, OAuthError, TokenGrant
+from oversight.auth.passwords import MAX_PASSWORD_LENGTH, verify_password
 from oversight.auth.principal import AnyPrincipal
 from oversight.auth.schemas import TokenResponse
-from oversight.auth.service import OAuthError
 from oversight.db import SessionDep
-from oversight.errors import responses
+from oversight.errors import ProblemError, responses
 
 router = APIRouter(prefix="/auth", tags=["Authentication"])
 
-FormStr = Annotated[str | None, Form()]
+T = TypeVar("T")
+
+
+def _form(max_length: int, description: str | None = None) -> object:
+    return Form(max_length=max_length, description=description)
+
+
+def caller_of(request: Request) -> Caller:
+    return Caller(
+        request.app.state.settings,
+        request.app.state.tokens,
+        request.client.host if request.client else "unknown",
+    )
+
+
+def _answer(outcome: T | ProblemError) -> T:
+    if isinstance(outcome, ProblemError):
+        raise outcome
+    return outcome
 
 
 def _basic_client(request: Request) -> tuple[str, str] | None:
@@ -23,10 +43,31 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
     if scheme.lower() != "basic":
         return None
     try:
-        client_id, _, secret = base64.b64decode(value).decode().partition(":")
+        client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise OAuthError("invalid_client", "Malformed Basic credentials", status=401) from exc
+    if len(client_id) > 64 or len(secret) > 256 or "\x00" in client_id + secret:
+        raise OAuthError("invalid_client", "Malformed Basic credentials", status=401)
     return client_id, secret
+
+
+async def _password(
+    request: Request, username: str, password: str, requested: frozenset[str] | None
+) -> TokenGrant:
+    """Two short transactions around the hash, which holds no slot and no transaction."""
+    caller = caller_of(request)
+    email = username.strip().lower()
+    opened = _answer(
+        await in_unit(request, lambda s: grants.open_password_login(s, caller, email))
+    )
+    known = opened.login.password_hash if opened.login else None
+    verified = await request.app.state.admission.hash(lambda: verify_password(password, known))
+    return _answer(
+        await in_unit(
+            request,
+            lambda s: grants.finish_password_login(s, caller, email, opened, verified, requested),
+        )
+    )
 
 
 @router.post(
@@ -39,30 +80,38 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
         "(this is what the **Authorize** button does); partner systems use "
         "`client_credentials` (in the form or as HTTP Basic); `refresh_token` exchanges a "
         "refresh token for a new pair. Errors carry the RFC 6749 code in `error`. After 5 "
-        "failed logins for an account within 15 minutes, attempts are refused with 429. "
-        "Public: no access token, the form carries the credentials."
+        "attempts for an account within 15 minutes, further ones are refused with 429 until "
+        "the window ends; each client address may ask for tokens a limited number of times "
+        "a minute, and an address whose client authentications keep failing is refused for "
+        "a while (a client itself is never locked out). Public: no access token, the form "
+        "carries the credentials."
     ),
     responses=responses(400, 401, 429),
 )
-def token(
+async def token(
     request: Request,
-    session: SessionDep,
     response: Response,
-    grant_type: FormStr = None,
-    username: FormStr = None,
-    password: FormStr = None,
-    client_id: FormStr = None,
-    client_secret: FormStr = None,
-    refresh_token: FormStr = None,
-    scope: FormStr = None,
+    grant_type: Annotated[str | None, _form(32)] = None,
+    username: Annotated[str | None, _form(320)] = None,
+    password: Annotated[str | None, _form(MAX_PASSWORD_LENGTH)] = None,
+    client_id: Annotated[str | None, _form(64)] = None,
+    client_secret: Annotated[str | None, _form(256)] = None,
+    refresh_token: Annotated[str | None, _form(256)] = None,
+    scope: Annotated[str | None, _form(500)] = None,
 ) -> TokenResponse:
-    codec = request.app.state.tokens
-    settings = request.app.state.settings
     response.headers["Cache-Control"] = "no-store"
+    if not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required")
+    if grant_type not in ("password", "client_credentials", "refresh_token"):
+        raise OAuthError(
+            "unsupported_grant_type",
+            "grant_type must be password, client_credentials or refresh_token",
+        )
+    requested = grants.requested_scopes(scope)
     if grant_type == "password":
         if not username or password is None:
             raise OAuthError("invalid_request", "username and password are required")
-        grant = service.password_grant(session, codec, settings, username, password, scope)
+        grant = await _password(request, username, password, requested)
     elif grant_type == "client_credentials":
         basic = _basic_client(request)
         if basic:
@@ -71,19 +120,18 @@ def token(
             raise OAuthError(
                 "invalid_client", "client_id and client_secret are required", status=401
             )
-        grant = service.client_credentials_grant(
-            session, codec, settings, client_id, client_secret, scope
+        cid, secret, caller = client_id, client_secret, caller_of(request)
+        grant = _answer(
+            await in_unit(
+                request, lambda s: grants.client_credentials(s, caller, cid, secret, requested)
+            )
         )
-    elif grant_type == "refresh_token":
+    else:
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token is required")
-        grant = service.refresh_grant(session, codec, settings, refresh_token, scope)
-    elif not grant_type:
-        raise OAuthError("invalid_request", "grant_type is required")
-    else:
-        raise OAuthError(
-            "unsupported_grant_type",
-            "grant_type must be password, client_credentials or refresh_token",
+        presented, caller = refresh_token, caller_of(request)
+        grant = _answer(
+            await in_unit(request, lambda s: grants.refresh(s, caller, presented, requested))
         )
     return TokenResponse(
         access_token=grant.access_token,
@@ -108,9 +156,9 @@ def token(
 def revoke(
     session: SessionDep,
     token: Annotated[str, Form(max_length=512)],
-    token_type_hint: FormStr = None,
+    token_type_hint: Annotated[str | None, Form(max_length=32)] = None,
 ) -> dict[str, str]:
-    service.revoke_refresh_token(session, token)
+    revocation.revoke_refresh_token(session, token)
     return {"status": "revoked"}
 
 
@@ -123,5 +171,5 @@ def revoke(
     responses=responses(401),
 )
 def logout(session: SessionDep, principal: AnyPrincipal) -> Response:
-    service.revoke_all(session, principal)
+    revocation.revoke_all(session, principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

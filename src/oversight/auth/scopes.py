@@ -33,6 +33,7 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.admin: "Manage agencies, users and service accounts",
 }
 
+KNOWN_SCOPES = frozenset(s.value for s in Scope)
 READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
 WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
 

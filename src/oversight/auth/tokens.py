@@ -11,7 +11,9 @@ from oversight.config import Settings
 from oversight.db import utcnow
 from oversight.errors import Unauthorized
 
-REQUIRED = ("sub", "agency", "scope", "iat", "exp", "jti", "iss", "aud", "ver", "kind")
+REQUIRED = ("sub", "agency", "scope", "iat", "exp", "jti", "iss", "aud", "ver", "aver", "kind")
+# How far ahead of this clock another worker's clock may be when it issues a token.
+CLOCK_SKEW_SECONDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,7 @@ class AccessClaims:
     agency: uuid.UUID
     scope: str
     ver: int
+    aver: int
     jti: str
 
 
@@ -32,7 +35,9 @@ class TokenCodec:
         self.aud = settings.audience
         self.lifetime = timedelta(minutes=settings.access_token_minutes)
 
-    def issue(self, *, sub: uuid.UUID, kind: str, agency: uuid.UUID, scope: str, ver: int) -> str:
+    def issue(
+        self, *, sub: uuid.UUID, kind: str, agency: uuid.UUID, scope: str, ver: int, aver: int
+    ) -> str:
         now = utcnow()
         claims: dict[str, Any] = {
             "sub": str(sub),
@@ -40,6 +45,7 @@ class TokenCodec:
             "agency": str(agency),
             "scope": scope,
             "ver": ver,
+            "aver": aver,
             "iat": int(now.timestamp()),
             "exp": int((now + self.lifetime).timestamp()),
             "jti": uuid.uuid4().hex,
@@ -72,14 +78,24 @@ class TokenCodec:
             raise Unauthorized("Invalid or expired access token") from exc
         if any(c not in claims for c in REQUIRED):
             raise Unauthorized("Access token lacks a required claim")
+        # NumericDate (RFC 7519) is a JSON number; the library would also take a string.
+        numbers = ("iat", "exp", "ver", "aver")
+        if any(type(claims[c]) is not int for c in numbers):
+            raise Unauthorized("Access token claims are malformed")
+        if claims["iat"] > utcnow().timestamp() + CLOCK_SKEW_SECONDS:
+            raise Unauthorized("Access token is issued in the future")
+        texts = ("sub", "kind", "agency", "scope", "jti")
+        if any(not isinstance(claims[c], str) for c in texts):
+            raise Unauthorized("Access token claims are malformed")
         try:
             return AccessClaims(
                 sub=uuid.UUID(claims["sub"]),
-                kind=str(claims["kind"]),
+                kind=claims["kind"],
                 agency=uuid.UUID(claims["agency"]),
-                scope=str(claims["scope"]),
-                ver=int(claims["ver"]),
-                jti=str(claims["jti"]),
+                scope=claims["scope"],
+                ver=claims["ver"],
+                aver=claims["aver"],
+                jti=claims["jti"],
             )
-        except (ValueError, TypeError) as exc:
+        except ValueError as exc:
             raise Unauthorized("Access token claims are malformed") from exc

@@ -1,7 +1,9 @@
 """The minutes workflow: draft → approved → published, reopened as a new version.
 
 Editors of the owning agency write the draft. The chair or an editor of the owning agency
-approves it, but never someone who wrote the version being approved (four eyes). Approved
+approves it, but never someone who wrote the version being approved (four eyes): a draft a
+partner system wrote counts as written by the person who holds its secret (who created or
+last rotated it), so nobody approves what they had a service account write. Approved
 minutes are published by the same people; reopening (with a reason) starts a new draft
 version from the approved text, which stays readable among the revisions.
 """
@@ -19,6 +21,7 @@ from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import MinutesIn
 from oversight.meetings.service import editable, may_approve, touch
 from oversight.pagination import PageParams
+from oversight.service_accounts import repository as service_accounts
 
 
 def _for_approvers(
@@ -33,6 +36,17 @@ def _for_approvers(
         )
     check_if_match(if_match, meeting.version)
     return meeting, repo.current_minutes(meeting)
+
+
+def _answerable(session: Session, principal: Principal) -> set[str]:
+    """Who wrote a draft, for four eyes: the caller and, for a partner system, the person
+    who holds its secret (so nobody approves what they had a service account write)."""
+    people = {str(principal.id)}
+    if principal.kind == "service":
+        person = service_accounts.responsible_person(session, principal.id)
+        if person is not None:
+            people.add(str(person))
+    return people
 
 
 def _no_minutes(meeting: Meeting) -> Conflict:
@@ -60,9 +74,9 @@ def write(
         )
     minutes.body = body.body
     minutes.decisions = list(body.decisions)
-    me = str(principal.id)
-    if me not in minutes.drafted_by:
-        minutes.drafted_by = [*minutes.drafted_by, me]
+    writers = _answerable(session, principal) - set(minutes.drafted_by)
+    if writers:
+        minutes.drafted_by = [*minutes.drafted_by, *sorted(writers)]
     touch(meeting)
     session.flush()
     return meeting

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.audit.recorder import Audited
@@ -14,6 +14,10 @@ from oversight.db import Base, Timestamps, UUIDPk
 class ServiceAccount(UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "service_account"
     __audit_resource__ = "service_account"
+    __audit_metadata__ = frozenset(
+        {"id", "name", "agency_id", "client_id", "scopes", "is_active", "token_version"}
+        | {"revoked_at", "responsible_user_id", "version"}
+    )
     __audit_secret__ = frozenset({"secret_hash"})
 
     name: Mapped[str] = mapped_column(String(200))
@@ -24,6 +28,9 @@ class ServiceAccount(UUIDPk, Timestamps, Audited, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     token_version: Mapped[int] = mapped_column(default=1)
     revoked_at: Mapped[datetime | None]
+    # The person who last received the secret (at creation or rotation): answerable for
+    # what the partner system writes, e.g. never the approver of minutes it drafted.
+    responsible_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -32,3 +32,9 @@ def list_stmt(
     if is_active is not None:
         stmt = stmt.where(ServiceAccount.is_active == is_active)
     return stmt
+
+
+def responsible_person(session: Session, sa_id: uuid.UUID) -> uuid.UUID | None:
+    return session.scalar(
+        select(ServiceAccount.responsible_user_id).where(ServiceAccount.id == sa_id)
+    )

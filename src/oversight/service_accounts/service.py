@@ -48,6 +48,11 @@ def find(session: Session, principal: Principal | None, ref: str) -> ServiceAcco
     return sa
 
 
+def _person(principal: Principal | None) -> uuid.UUID | None:
+    """Who receives the secret, and so answers for what the partner system writes."""
+    return principal.id if principal is not None and principal.is_user else None
+
+
 def create(
     session: Session, principal: Principal | None, data: ServiceAccountCreate
 ) -> tuple[ServiceAccount, str]:
@@ -63,6 +68,7 @@ def create(
         secret_hash=secret_digest(secret),
         scopes=[s.value for s in data.scopes],
         is_active=True,
+        responsible_user_id=_person(principal),
     )
     session.add(sa)
     session.flush()
@@ -77,6 +83,7 @@ def rotate_secret(session: Session, principal: Principal | None, sa: ServiceAcco
     secret = new_secret("ovs_")
     sa.secret_hash = secret_digest(secret)
     sa.token_version += 1
+    sa.responsible_user_id = _person(principal)
     session.flush()
     return secret
 

@@ -14,6 +14,10 @@ from oversight.db import Base, Timestamps, UUIDPk
 class User(UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "user_account"
     __audit_resource__ = "user"
+    __audit_metadata__ = frozenset(
+        {"id", "email", "display_name", "agency_id", "roles", "is_active", "token_version"}
+        | {"password_changed_at", "disabled_by_admin", "version"}
+    )
     __audit_secret__ = frozenset({"password_hash"})
     __audit_ignore__ = frozenset({"created_at", "updated_at", "last_login_at"})
 
@@ -25,6 +29,8 @@ class User(UUIDPk, Timestamps, Audited, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped to revoke every token issued before: disable, password change, logout.
     token_version: Mapped[int] = mapped_column(default=1)
+    # Disabled by an admin or the command line: an agency admin may not re-enable the user.
+    disabled_by_admin: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -9,13 +9,13 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from oversight.agencies import repository as agencies
-from oversight.auth import lockout
+from oversight.auth import throttle
 from oversight.auth.passwords import generate_password, hash_password
 from oversight.auth.principal import Principal
+from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.scopes import Role
-from oversight.auth.service import revoke_user_tokens
 from oversight.db import utcnow
-from oversight.errors import Conflict, NotFound, Unprocessable
+from oversight.errors import Conflict, Forbidden, NotFound, Unprocessable
 from oversight.users import repository
 from oversight.users.authority import check_reserved, managed_agency, target_agency
 from oversight.users.models import User
@@ -138,15 +138,21 @@ def disable(session: Session, principal: Principal | None, user: User) -> User:
         return user
     _ensure_admin_remains(session, user)
     user.is_active = False
+    user.disabled_by_admin = principal is None or principal.is_admin
     revoke_user_tokens(session, user)
     session.flush()
     return user
 
 
 def enable(session: Session, principal: Principal | None, user: User) -> User:
+    """An agency admin undoes only what an agency admin did: a user an admin (or the command
+    line) disabled stays disabled until an admin enables them."""
     check_reserved(principal, set(user.roles))
+    if user.disabled_by_admin and principal is not None and not principal.is_admin:
+        raise Forbidden("An admin disabled this user; only an admin may enable them again")
     if not user.is_active:
         user.is_active = True
+        user.disabled_by_admin = False
         session.flush()
     return user
 
@@ -158,6 +164,6 @@ def reset_password(session: Session, principal: Principal | None, user: User) ->
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     revoke_user_tokens(session, user)
-    lockout.clear(session, f"user:{user.email}")
+    throttle.clear(session, throttle.account_key(user.id))
     session.flush()
     return password

@@ -1,0 +1,91 @@
+"""Every query of the auth layer: accounts by credential, refresh tokens, revocation."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from oversight.agencies.models import Agency, AgencyStatus
+from oversight.auth.models import RefreshToken
+from oversight.db import utcnow
+from oversight.service_accounts.models import ServiceAccount
+from oversight.users.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """What a password login needs of an account, read before the hash is checked."""
+
+    user_id: uuid.UUID
+    agency_id: uuid.UUID
+    password_hash: str
+    may_log_in: bool
+
+
+def login_of(session: Session, email: str) -> Login | None:
+    row = session.execute(
+        select(User.id, User.agency_id, User.password_hash, User.is_active, Agency.status)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(User.email == email)
+    ).first()
+    if row is None:
+        return None
+    active = row.is_active and row.status == AgencyStatus.active
+    return Login(row.id, row.agency_id, row.password_hash, active)
+
+
+def user_for_login(session: Session, user_id: uuid.UUID) -> tuple[User, Agency] | None:
+    row = session.execute(
+        select(User, Agency).join(Agency, Agency.id == User.agency_id).where(User.id == user_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def client_of(session: Session, client_id: str) -> tuple[ServiceAccount, Agency] | None:
+    row = session.execute(
+        select(ServiceAccount, Agency)
+        .join(Agency, Agency.id == ServiceAccount.agency_id)
+        .where(ServiceAccount.client_id == client_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def refresh_token(session: Session, digest: str) -> RefreshToken | None:
+    return session.scalars(select(RefreshToken).where(RefreshToken.token_hash == digest)).first()
+
+
+def claim_refresh(session: Session, token_id: uuid.UUID, now: datetime) -> bool:
+    """Mark a refresh token used, unless a concurrent refresh already did (single use)."""
+    claimed = session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token_id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    return claimed == 1
+
+
+def revoke_family(session: Session, family_id: uuid.UUID) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_refresh_of_user(session: Session, user_id: uuid.UUID) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_refresh_of_agency(session: Session, agency_id: uuid.UUID) -> None:
+    people = select(User.id).where(User.agency_id == agency_id)
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id.in_(people), RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
