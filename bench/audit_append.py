@@ -46,12 +46,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from oversight import migrations
 from oversight.agencies.models import Agency
 from oversight.audit import chain, recorder
 from oversight.audit.models import AuditRecord
-from oversight.db import make_engine, session_bind
-from oversight.sqlite_checkpoints import start_checkpoints
+from oversight.db import make_engine, migrations, session_bind
+from oversight.db.sqlite_checkpoints import start_checkpoints
 from oversight.users.models import User
 
 PG_SERVER = os.environ.get(

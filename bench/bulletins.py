@@ -40,10 +40,9 @@ from loadgen import Server, ensure_wrk, run_wrk, server_env
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.engine import make_url
 
-from oversight import migrations
 from oversight.agencies.models import Agency
 from oversight.bulletins.models import Bulletin
-from oversight.db import make_engine
+from oversight.db import make_engine, migrations
 from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
@@ -445,9 +444,9 @@ def serve(port: int) -> None:
     from fastapi import Query
 
     from oversight.bulletins.schemas import BulletinRead
-    from oversight.db import SessionDep
     from oversight.main import create_app, prepare_worker
-    from oversight.pagination import Page
+    from oversight.web.paging import Page
+    from oversight.web.session import SessionDep
 
     app = create_app()
 

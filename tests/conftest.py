@@ -16,10 +16,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from oversight import migrations
 from oversight.audit import recorder
 from oversight.config import Settings
-from oversight.db import make_engine, session_bind
+from oversight.db import make_engine, migrations, session_bind
 from oversight.main import create_app
 from tests.factories import Factory
 

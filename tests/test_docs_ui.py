@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from oversight.docs_ui.assets import OWN_FILES, REDOC_LOGO, VENDOR_FILES, vendor_dir
+from oversight.docs_ui.handbook import TAG_GROUPS, TAGS
 from oversight.docs_ui.router import CONTENT_SECURITY_POLICY
 from oversight.errors import PROBLEM_JSON
-from oversight.openapi_doc import TAG_GROUPS, TAGS
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 PROBLEM_REF = "#/components/schemas/Problem"

@@ -6,7 +6,7 @@ import time
 from sqlalchemy import text
 
 from oversight.db import make_engine
-from oversight.sqlite_checkpoints import Checkpointer, start_checkpoints
+from oversight.db.sqlite_checkpoints import Checkpointer, start_checkpoints
 
 
 def _rows_in_the_database_file(path) -> int:

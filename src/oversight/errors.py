@@ -17,6 +17,7 @@ log = logging.getLogger("oversight.errors")
 PROBLEM_JSON = "application/problem+json"
 TOKEN_PATH = "/api/v1/auth/token"
 
+
 class ProblemError(Exception):
     status: int = 500
     title: str = "Internal Server Error"

@@ -8,26 +8,29 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from sqlalchemy import Engine
 
-from oversight import __version__, errors, health, migrations
+from oversight import __version__, errors
 from oversight.actions import router as actions_router
-from oversight.admission import Admission
 from oversight.agencies import router as agencies_router
 from oversight.audit import recorder
 from oversight.audit import router as audit_router
-from oversight.auth import me as me_router
+from oversight.auth import me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
 from oversight.bulletins import router as bulletins_router
+from oversight.bulletins.search import DEFAULT_PLAN
 from oversight.config import Settings, get_settings
-from oversight.db import make_engine, make_sessionmaker
+from oversight.db import make_engine, make_sessionmaker, migrations
+from oversight.db.sqlite_checkpoints import start_checkpoints
 from oversight.docs_ui import install as install_docs_ui
+from oversight.docs_ui.handbook import DESCRIPTION, TAGS
 from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
-from oversight.middleware import RequestContextMiddleware
-from oversight.openapi_doc import DESCRIPTION, TAGS
 from oversight.service_accounts import router as service_accounts_router
-from oversight.sqlite_checkpoints import start_checkpoints
 from oversight.users import router as users_router
+from oversight.web import health
+from oversight.web.admission import Admission
+from oversight.web.middleware import RequestContextMiddleware
+from oversight.web.paging import CursorCodec
 
 API_PREFIX = "/api/v1"
 # The API paths that need no access token; every other one is refused (401) before it
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.tokens = TokenCodec(settings)
+    app.state.cursors = CursorCodec(app.state.tokens.key)
+    app.state.search_plan = DEFAULT_PLAN
     app.state.admission = Admission(
         settings.effective_db_concurrency,
         settings.admission_timeout_seconds,

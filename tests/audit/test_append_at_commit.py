@@ -7,11 +7,10 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from oversight import migrations
 from oversight.audit import chain, recorder
 from oversight.audit.models import GENESIS_HASH, AuditRecord
 from oversight.audit.recorder import record
-from oversight.db import make_engine, make_sessionmaker, utcnow
+from oversight.db import make_engine, make_sessionmaker, migrations, utcnow
 
 
 @pytest.fixture

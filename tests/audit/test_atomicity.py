@@ -8,8 +8,9 @@ from oversight.agencies.models import Agency
 from oversight.audit import chain
 from oversight.audit.recorder import record
 from oversight.auth.principal import AnyPrincipal
-from oversight.db import SessionDep, keep_on_rollback
+from oversight.db import keep_on_rollback
 from oversight.errors import Conflict, Forbidden
+from oversight.web.session import SessionDep
 from tests.audit.helpers import records
 
 

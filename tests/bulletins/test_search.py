@@ -6,37 +6,36 @@ from datetime import timedelta
 
 import pytest
 
-from oversight.bulletins import repository
+from oversight.bulletins import search
 from oversight.bulletins.models import Bulletin
+from oversight.bulletins.search import SearchPlan
 from tests.bulletins import test_visibility
 from tests.bulletins.world import BASE_TIME, WORDS, World, may_read, token
 
 world = test_visibility.world  # the fixture: every TLP, status and recipient mix
 
-# (WALK_FROM_MATCHES, SEARCH_WINDOW): a first window of SEARCH_WINDOW x (limit + 1) entries.
+# A first window of `window_per_row` x (limit + 1) entries.
 PLANS = [
-    pytest.param((1, 1), id="walk-windows-of-a-page"),
-    pytest.param((1, 2), id="walk-windows-of-two-pages"),
-    pytest.param((1, repository.SEARCH_WINDOW), id="walk"),
-    pytest.param((10**9, 1), id="fetch-and-sort"),
+    pytest.param(SearchPlan(window_per_row=1, walk_from_matches=1), id="walk-windows-of-a-page"),
+    pytest.param(SearchPlan(window_per_row=2, walk_from_matches=1), id="walk-windows-of-two-pages"),
+    pytest.param(SearchPlan(walk_from_matches=1), id="walk"),
+    pytest.param(SearchPlan(window_per_row=1, walk_from_matches=10**9), id="fetch-and-sort"),
 ]
 
 
 @pytest.fixture
-def plan(monkeypatch, request) -> list[int]:
+def plan(monkeypatch, request, app) -> list[int]:
     """Sets the plan; gives the sizes of the windows read (tiny windows: several a page, and
     one reaching the end of the list; with few matches, a first window, then fetch and sort)."""
-    walk_from, window = request.param
-    monkeypatch.setattr(repository, "WALK_FROM_MATCHES", walk_from)
-    monkeypatch.setattr(repository, "SEARCH_WINDOW", window)
+    app.state.search_plan = request.param
     sizes: list[int] = []
-    read = repository.search_window
+    read = search.window
 
     def spy(session, after, size):
         sizes.append(size)
         return read(session, after, size)
 
-    monkeypatch.setattr(repository, "search_window", spy)
+    monkeypatch.setattr(search, "window", spy)
     return sizes
 
 
@@ -66,8 +65,9 @@ def test_search_pages_are_the_same_on_either_plan(client, app, db, world, plan):
     if db.get_bind().dialect.name != "sqlite":
         assert not plan  # PostgreSQL has one plan
         return
-    largest_first = repository.SEARCH_WINDOW * (3 + 1)  # pages of 1, 2 and 3 rows
-    if len(world.items) < repository.WALK_FROM_MATCHES:
+    chosen = app.state.search_plan
+    largest_first = chosen.window_per_row * (3 + 1)  # pages of 1, 2 and 3 rows
+    if len(world.items) < chosen.walk_from_matches:
         assert max(plan) <= largest_first  # a first window, then fetch and sort
     elif largest_first < len(world.items):
         assert max(plan) > largest_first  # pages took several windows

@@ -30,9 +30,7 @@ def _named_agency(model: type[Classified], principal: Principal) -> ColumnElemen
     """
     t = model.__recipient_agency_table__
     item = model.id  # type: ignore[attr-defined]
-    return literal(principal.agency_id, Uuid).in_(
-        select(t.c.agency_id).where(t.c.item_id == item)
-    )
+    return literal(principal.agency_id, Uuid).in_(select(t.c.agency_id).where(t.c.item_id == item))
 
 
 def _named_user(model: type[Classified], principal: Principal) -> ColumnElement[bool]:
@@ -104,3 +102,19 @@ def public_clause(model: type[Classified]) -> ColumnElement[bool]:
     draft = _draft(model)
     clear = model.tlp == TLP.clear.value
     return and_(clear, ~draft) if draft is not None else and_(clear, true())
+
+
+def may_read_draft_minutes(
+    principal: Principal,
+    owner_agency: uuid.UUID,
+    chair: uuid.UUID | None,
+    drafted_by: list[str],
+    write_scope_model: type[Classified],
+) -> bool:
+    """Draft minutes of a meeting the principal reads: only for those who write or approve
+    them (the owning agency's writers, the chair, anyone who wrote a part of the draft)."""
+    return (
+        may_write(principal, write_scope_model, owner_agency)
+        or principal.id == chair
+        or str(principal.id) in drafted_by
+    )

@@ -8,27 +8,51 @@ recorded in the audit trail here, the only place they happen.
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from oversight.access import recipients
 from oversight.access.classification import AUDITED_READS, TLP
 from oversight.access.models import Classified
-from oversight.access.policy import visible_to
-from oversight.agencies.models import Agency, AgencyStatus
+from oversight.access.policy import public_clause, visible_to
+from oversight.access.rules import Classification
 from oversight.audit.recorder import record
 from oversight.auth.principal import Principal
-from oversight.errors import NotFound, Unprocessable
-from oversight.pagination import PageParams, keyset_page
-from oversight.users.models import User
+from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.errors import NotFound
 
 M = TypeVar("M", bound=Classified)
+
+
+class PublicRepository(Generic[M]):
+    """What anyone may read without logging in (`public_clause`): the one other way in."""
+
+    model: type[M]
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def base(self) -> Select[tuple[M]]:
+        return select(self.model).where(public_clause(self.model))
 
 
 class ClassifiedRepository(Generic[M]):
     model: type[M]
     resource: str
+    # Every concrete repository by the resource it reads: how one domain looks up items of
+    # another (an action's meeting) without importing it.
+    _by_resource: ClassVar[dict[str, "type[ClassifiedRepository[Any]]"]] = {}
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "resource" in cls.__dict__:
+            ClassifiedRepository._by_resource[cls.resource] = cls
+
+    @classmethod
+    def of(cls, resource: str) -> "type[ClassifiedRepository[Any]]":
+        return ClassifiedRepository._by_resource[resource]
 
     def __init__(self, session: Session, principal: Principal) -> None:
         if principal is None:
@@ -64,16 +88,18 @@ class ClassifiedRepository(Generic[M]):
 
     def page(
         self,
-        params: PageParams,
+        page: PageSlice,
         *filters: Any,
         keys: Sequence[InstrumentedAttribute[Any]] | None = None,
         stmt: Select[tuple[M]] | None = None,
-    ) -> list[M]:
+    ) -> tuple[list[M], Key | None]:
+        """A page of what the principal reads (of `stmt`, narrowed from `base()`), its
+        classified reads recorded, and the key the next page starts after."""
         query = (stmt if stmt is not None else self.base()).where(*filters)
         keys = keys or [self.model.created_at, self.model.id]  # type: ignore[attr-defined]
-        rows = keyset_page(self.session, query, params, keys)
+        rows, last = keyset(self.session, query, keys, page)
         self.record_reads(rows)
-        return rows
+        return rows, last
 
     def record_reads(self, items: Iterable[M]) -> None:
         for item in items:
@@ -86,58 +112,15 @@ class ClassifiedRepository(Generic[M]):
                     changes={"tlp": item.tlp},
                 )
 
-    # Writing the classification: the lists as written, and their index rows.
+    # Writing: a new item of the principal's agency, and its classification.
 
-    def validate_recipients(
-        self,
-        agencies: Sequence[uuid.UUID],
-        users: Sequence[uuid.UUID],
-        *,
-        kept: tuple[set[str], set[str]] = (set(), set()),
-    ) -> None:
-        """Recipients must exist (422 otherwise), and those newly named must be able to read:
-        an active agency, an active person of an active agency. Says which ids fail."""
-        errors = []
-        checks = (
-            ("recipient_agencies", set(agencies), kept[0], self._agencies_status),
-            ("recipient_users", set(users), kept[1], self._users_status),
-        )
-        for field, ids, already, status_of in checks:
-            if not ids:
-                continue
-            found = status_of(ids)
-            missing = sorted(str(i) for i in ids - set(found))
-            inactive = sorted(
-                str(i) for i, ok in found.items() if not ok and str(i) not in already
-            )
-            if missing:
-                errors.append(_issue(field, f"Unknown ids: {', '.join(missing)}", "unknown_id"))
-            if inactive:
-                errors.append(
-                    _issue(
-                        field,
-                        f"Suspended or disabled, so they could not read it: {', '.join(inactive)}",
-                        "inactive_recipient",
-                    )
-                )
-        if errors:
-            raise Unprocessable(
-                "The request is invalid: "
-                + ", ".join(f"body.{e['loc'][1]} ({e['msg']})" for e in errors),
-                extra={"errors": errors},
-            )
-
-    def _agencies_status(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, bool]:
-        rows = self.session.execute(select(Agency.id, Agency.status).where(Agency.id.in_(ids)))
-        return {r.id: r.status == AgencyStatus.active for r in rows}
-
-    def _users_status(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, bool]:
-        rows = self.session.execute(
-            select(User.id, User.is_active, Agency.status)
-            .join(Agency, Agency.id == User.agency_id)
-            .where(User.id.in_(ids))
-        )
-        return {r.id: r.is_active and r.status == AgencyStatus.active for r in rows}
+    def add(self, item: M, classification: Classification) -> M:
+        """A new item owned by the principal's agency and written by the principal."""
+        item.agency_id = self.principal.agency_id
+        item.author_id = self.principal.id
+        self.session.add(item)
+        self.classify(item, **classification.as_kwargs())
+        return item
 
     def classify(
         self,
@@ -153,7 +136,7 @@ class ClassifiedRepository(Generic[M]):
         users = sorted(set(recipient_users), key=str)
         kept = (set(item.recipient_agencies or ()), set(item.recipient_users or ()))
         with self.session.no_autoflush:  # a new item is not complete before the lines below
-            self.validate_recipients(agencies, users, kept=kept)
+            recipients.check(self.session, agencies, users, kept=kept)
         item.tlp = TLP(tlp).value
         item.protective_marking = str(protective_marking)
         item.recipient_agencies = [str(a) for a in agencies]
@@ -171,7 +154,3 @@ class ClassifiedRepository(Generic[M]):
             )
         if users:
             self.session.execute(insert(tu), [{"item_id": item_id, "user_id": u} for u in users])
-
-
-def _issue(field: str, msg: str, kind: str) -> dict[str, Any]:
-    return {"loc": ["body", field], "msg": msg, "type": kind}

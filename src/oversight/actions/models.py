@@ -24,9 +24,11 @@ class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
 
     __tablename__ = "action_item"
     __audit_resource__ = "action"
-    __audit_metadata__ = CLASSIFIED_METADATA | {
-        "meeting_id", "bulletin_id", "owner_agency_id", "assignee_user_id", "due_date"
-    } | {"priority", "status", "closed_at"}
+    __audit_metadata__ = (
+        CLASSIFIED_METADATA
+        | {"meeting_id", "bulletin_id", "owner_agency_id", "assignee_user_id", "due_date"}
+        | {"priority", "status", "closed_at"}
+    )
     __write_scope__ = Scope.actions_write.value
     # The owner agency reads the actions it must take (but not a RED one it is not named on).
     __reader_agency__ = "owner_agency_id"

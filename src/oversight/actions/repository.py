@@ -11,7 +11,7 @@ from oversight.access.repository import ClassifiedRepository
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.status import CLOSED, ActionStatus
 from oversight.agencies.models import Agency
-from oversight.pagination import PageParams, keyset_page
+from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.users.models import User
 
 CLOSED_VALUES = [s.value for s in CLOSED]
@@ -43,7 +43,7 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
     model = ActionItem
     resource = "action"
 
-    def list_page(self, params: PageParams, f: ActionFilters) -> list[ActionItem]:
+    def listing(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
         filters: list[Any] = []
         for column, value in (
             (ActionItem.status, f.status),
@@ -61,7 +61,7 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
             filters.append(ActionItem.due_date < f.due_before)
         if f.nothing:
             filters.append(false())
-        return self.page(params, *filters)
+        return self.page(page, *filters)
 
     def for_meeting(self, meeting_id: uuid.UUID) -> list[ActionItem]:
         stmt = (
@@ -75,11 +75,11 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
 
     # The progress log: reached only through an action this repository let the caller see.
 
-    def updates_page(self, action: ActionItem, params: PageParams) -> list[ActionUpdate]:
+    def updates_page(
+        self, action: ActionItem, page: PageSlice
+    ) -> tuple[list[ActionUpdate], Key | None]:
         stmt = select(ActionUpdate).where(ActionUpdate.action_id == action.id)
-        return keyset_page(
-            self.session, stmt, params, keys=[ActionUpdate.created_at, ActionUpdate.id]
-        )
+        return keyset(self.session, stmt, [ActionUpdate.created_at, ActionUpdate.id], page)
 
     # Other tables an action refers to (not classified).
 

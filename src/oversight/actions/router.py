@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from oversight.actions import clock, examples, service
-from oversight.actions.repository import ActionFilters, ActionRepository
+from oversight.actions import clock, progress, samples, service
+from oversight.actions.repository import ActionFilters
 from oversight.actions.schemas import (
     LINKS,
     ActionCreate,
@@ -20,11 +20,13 @@ from oversight.actions.schemas import (
 )
 from oversight.actions.status import ActionStatus
 from oversight.auth.principal import ActionsRead, ActionsWrite
-from oversight.concurrency import IfMatch, set_etag
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.pagination import Page, PageDep, page_of
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/actions", tags=["Actions"])
 
@@ -46,7 +48,8 @@ WHO = (
     responses=responses(401, 403, 409, 422),
 )
 def create_action(
-    body: Annotated[ActionCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    request: Request,
+    body: Annotated[ActionCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
     idem: IdempotencyDep,
@@ -56,7 +59,10 @@ def create_action(
         return service.present(session, principal, [action])[0]
 
     return idem.respond(
-        session, principal, produce, location=lambda out: f"/api/v1/actions/{out.id}"
+        session,
+        principal,
+        produce,
+        location=lambda out: location(request, "get_action", action_id=out.id),
     )
 
 
@@ -74,6 +80,7 @@ def list_actions(
     session: SessionDep,
     principal: ActionsRead,
     page: PageDep,
+    response: Response,
     status: ActionStatus | None = None,
     owner_agency_id: uuid.UUID | None = None,
     assignee: Annotated[
@@ -94,8 +101,8 @@ def list_actions(
         overdue=overdue,
         due_before=due_before,
     )
-    rows = service.listing(session, principal, page, filters)
-    return page_of(page, service.present(session, principal, rows))
+    rows, last = service.listing(session, principal, filters, page.slice)
+    return paging.respond(response, page, service.present(session, principal, rows), last)
 
 
 @router.get(
@@ -108,7 +115,7 @@ def list_actions(
 def get_action(
     action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, response: Response
 ) -> ActionRead:
-    action = ActionRepository(session, principal).get(action_id)
+    action = service.get(session, principal, action_id)
     set_etag(response, action.version)
     return service.present(session, principal, [action])[0]
 
@@ -125,13 +132,13 @@ def get_action(
 )
 def patch_action(
     action_id: uuid.UUID,
-    body: Annotated[ActionPatch, Body(openapi_examples=examples.PATCH_EXAMPLES)],
+    body: Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> ActionRead:
-    action = service.patch(session, principal, action_id, body, if_match)
+    action = service.patch(session, principal, action_id, body, expected_version)
     set_etag(response, action.version)
     return service.present(session, principal, [action])[0]
 
@@ -148,15 +155,16 @@ def patch_action(
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def post_update(
+    request: Request,
     action_id: uuid.UUID,
-    body: Annotated[ActionUpdateIn, Body(openapi_examples=examples.UPDATE_EXAMPLES)],
+    body: Annotated[ActionUpdateIn, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
+    expected_version: ExpectedVersion,
     idem: IdempotencyDep,
-    if_match: IfMatch = None,
 ) -> JSONResponse:
     def produce() -> ActionUpdateResult:
-        entry, action = service.add_update(session, principal, action_id, body, if_match)
+        entry, action = progress.add_update(session, principal, action_id, body, expected_version)
         return ActionUpdateResult(
             **ActionUpdateRead.model_validate(entry).model_dump(),
             action=service.present(session, principal, [action])[0],
@@ -166,7 +174,7 @@ def post_update(
         session,
         principal,
         produce,
-        location=lambda out: f"/api/v1/actions/{action_id}/updates",
+        location=lambda out: location(request, "list_updates", action_id=action_id),
     )
 
 
@@ -178,8 +186,11 @@ def post_update(
     responses=responses(400, 401, 403, 404),
 )
 def list_updates(
-    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, page: PageDep
+    action_id: uuid.UUID,
+    session: SessionDep,
+    principal: ActionsRead,
+    page: PageDep,
+    response: Response,
 ) -> Page[ActionUpdateRead]:
-    repo = ActionRepository(session, principal)
-    rows = repo.updates_page(repo.get(action_id), page)
-    return page_of(page, rows, ActionUpdateRead.model_validate)
+    rows, last = progress.updates(session, principal, action_id, page.slice)
+    return paging.respond(response, page, rows, last, ActionUpdateRead.model_validate)

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
-from oversight.actions import examples as ex
+from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
 
@@ -36,6 +36,10 @@ class ActionCreate(ClassificationIn):
     )
     due_date: date | None = None
     priority: Priority = Priority.medium
+
+
+# What an editor writes of an action besides its classification: the one list.
+EDITABLE = tuple(f for f in ActionCreate.model_fields if f not in ClassificationIn.model_fields)
 
 
 class ActionPatch(ClassificationPatch):

@@ -2,10 +2,11 @@
 
 import uuid
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from oversight.agencies.models import Agency, AgencyStatus, Sector
+from oversight.db.keyset import Key, PageSlice, keyset
 
 
 def get(session: Session, agency_id: uuid.UUID) -> Agency | None:
@@ -33,15 +34,19 @@ def clash(
     return session.scalars(stmt).first()
 
 
-def list_stmt(
-    status: AgencyStatus | None = None, sector: Sector | None = None
-) -> Select[tuple[Agency]]:
+def listing(
+    session: Session,
+    page: PageSlice,
+    status: AgencyStatus | None = None,
+    sector: Sector | None = None,
+) -> tuple[list[Agency], Key | None]:
+    """Agencies by name."""
     stmt = select(Agency)
     if status is not None:
         stmt = stmt.where(Agency.status == status)
     if sector is not None:
         stmt = stmt.where(Agency.sector == sector)
-    return stmt
+    return keyset(session, stmt, [Agency.name, Agency.id], page, descending=False)
 
 
 def any_exist(session: Session) -> bool:

@@ -10,11 +10,13 @@ from oversight.agencies import service
 from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from oversight.auth.principal import AdminScope, AnyPrincipal
-from oversight.concurrency import IfMatch, check_if_match, check_optional_if_match, set_etag
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.pagination import Page, PageDep, keyset_page, page_of
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/agencies", tags=["Agencies"])
 
@@ -35,17 +37,12 @@ def list_agencies(
     session: SessionDep,
     principal: AnyPrincipal,
     page: PageDep,
+    response: Response,
     status: Annotated[AgencyStatus | None, Query()] = None,
     sector: Annotated[Sector | None, Query()] = None,
 ) -> Page[AgencyRead]:
-    rows = keyset_page(
-        session,
-        service.list_stmt(status, sector),
-        page,
-        keys=[Agency.name, Agency.id],
-        descending=False,
-    )
-    return page_of(page, rows, AgencyRead.model_validate)
+    rows, last = service.listing(session, page.slice, status, sector)
+    return paging.respond(response, page, rows, last, AgencyRead.model_validate)
 
 
 @router.post(
@@ -63,14 +60,11 @@ def create_agency(
     idem: IdempotencyDep,
     body: AgencyCreate,
 ) -> JSONResponse:
-    def produce() -> AgencyRead:
-        return AgencyRead.model_validate(service.create(session, principal, body))
-
     return idem.respond(
         session,
         principal,
-        produce,
-        location=lambda out: request.url_for("get_agency", agency_id=out.id).path,
+        lambda: AgencyRead.model_validate(service.create(session, principal, body)),
+        location=lambda out: location(request, "get_agency", agency_id=out.id),
     )
 
 
@@ -100,11 +94,10 @@ def update_agency(
     response: Response,
     agency_id: uuid.UUID,
     body: AgencyUpdate,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> AgencyRead:
-    agency = service.get(session, agency_id)
-    check_if_match(if_match, agency.version)
-    return _read(response, service.update(session, principal, agency, body))
+    agency = service.update(session, principal, agency_id, body, expected_version)
+    return _read(response, agency)
 
 
 @router.post(
@@ -112,8 +105,9 @@ def update_agency(
     response_model=AgencyRead,
     summary="Suspend an agency",
     description="Scope `admin`, role `admin`. Every token of the agency's users and service "
-    "accounts stops working on the next request, and they cannot log in. `If-Match` is "
-    "checked when sent. Suspending your own agency is refused (409).",
+    "accounts stops working on the next request, for good (after a reinstatement they log in "
+    "afresh), and they cannot log in. `If-Match` is checked when sent. Suspending your own "
+    "agency is refused (409).",
     responses=responses(401, 403, 404, 409, 412),
 )
 def suspend_agency(
@@ -121,11 +115,9 @@ def suspend_agency(
     principal: AdminScope,
     response: Response,
     agency_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> AgencyRead:
-    agency = service.get(session, agency_id)
-    check_optional_if_match(if_match, agency.version)
-    return _read(response, service.suspend(session, principal, agency))
+    return _read(response, service.suspend(session, principal, agency_id, expected_version))
 
 
 @router.post(
@@ -140,8 +132,6 @@ def reinstate_agency(
     principal: AdminScope,
     response: Response,
     agency_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> AgencyRead:
-    agency = service.get(session, agency_id)
-    check_optional_if_match(if_match, agency.version)
-    return _read(response, service.reinstate(session, principal, agency))
+    return _read(response, service.reinstate(session, principal, agency_id, expected_version))

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from oversight import examples as ex
 from oversight.agencies.models import AgencyStatus, Sector
 from oversight.auth.schemas import StrictModel
+from oversight.docs_ui import sample_ids as ex
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 Slug = Annotated[

@@ -4,16 +4,17 @@ import re
 import unicodedata
 import uuid
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from oversight.access.reach import require_admin
 from oversight.agencies import repository
 from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyUpdate
 from oversight.auth.principal import Principal
 from oversight.auth.revocation import revoke_agency_tokens
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import match_version, require_version
 from oversight.errors import Conflict, NotFound, Unprocessable
-from oversight.users.authority import require_admin
 
 NOT_FOUND = "No such agency"
 
@@ -23,10 +24,13 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64].strip("-")
 
 
-def list_stmt(
-    status: AgencyStatus | None = None, sector: Sector | None = None
-) -> Select[tuple[Agency]]:
-    return repository.list_stmt(status, sector)
+def listing(
+    session: Session,
+    page: PageSlice,
+    status: AgencyStatus | None = None,
+    sector: Sector | None = None,
+) -> tuple[list[Agency], Key | None]:
+    return repository.listing(session, page, status, sector)
 
 
 def get(session: Session, agency_id: uuid.UUID) -> Agency:
@@ -69,8 +73,14 @@ def create(session: Session, principal: Principal | None, data: AgencyCreate) ->
 
 
 def update(
-    session: Session, principal: Principal | None, agency: Agency, data: AgencyUpdate
+    session: Session,
+    principal: Principal | None,
+    agency_id: uuid.UUID,
+    data: AgencyUpdate,
+    expected_version: int | None,
 ) -> Agency:
+    agency = get(session, agency_id)
+    require_version(expected_version, agency.version)
     require_admin(principal)
     changes = data.model_dump(exclude_unset=True)
     _ensure_unique(session, changes.get("name"), changes.get("slug"), agency.id)
@@ -80,9 +90,16 @@ def update(
     return agency
 
 
-def suspend(session: Session, principal: Principal | None, agency: Agency) -> Agency:
+def suspend(
+    session: Session,
+    principal: Principal | None,
+    agency_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> Agency:
     """Every token of the agency's users and service accounts fails from the next request,
     and stays dead after a reinstatement."""
+    agency = get(session, agency_id)
+    match_version(expected_version, agency.version)
     require_admin(principal)
     if principal is not None and principal.agency_id == agency.id:
         raise Conflict("You cannot suspend your own agency: you would lock yourself out")
@@ -93,7 +110,14 @@ def suspend(session: Session, principal: Principal | None, agency: Agency) -> Ag
     return agency
 
 
-def reinstate(session: Session, principal: Principal | None, agency: Agency) -> Agency:
+def reinstate(
+    session: Session,
+    principal: Principal | None,
+    agency_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> Agency:
+    agency = get(session, agency_id)
+    match_version(expected_version, agency.version)
     require_admin(principal)
     if agency.status != AgencyStatus.active:
         agency.status = AgencyStatus.active

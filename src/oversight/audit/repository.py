@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import chain
 from oversight.audit.models import AuditRecord
+from oversight.db.keyset import Key, PageSlice, keyset
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,10 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def list_stmt(f: AuditFilter) -> Select[tuple[AuditRecord]]:
+def listing(
+    session: Session, f: AuditFilter, page: PageSlice
+) -> tuple[list[AuditRecord], Key | None]:
+    """Records newest first, by `seq` (the chain's order; never by time)."""
     stmt = select(AuditRecord)
     for column, value in (
         (AuditRecord.actor_id, f.actor_id),
@@ -40,7 +44,7 @@ def list_stmt(f: AuditFilter) -> Select[tuple[AuditRecord]]:
         stmt = stmt.where(AuditRecord.at >= f.since)
     if f.until is not None:
         stmt = stmt.where(AuditRecord.at < f.until)
-    return stmt
+    return keyset(session, stmt, [AuditRecord.seq], page)
 
 
 def export_line(row: Any) -> str:

@@ -1,21 +1,19 @@
 """/audit: read, verify and export the trail (scope `audit:read`); nothing edits it."""
 
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from oversight.audit import chain, repository
-from oversight.audit.models import AuditRecord
-from oversight.audit.recorder import record
+from oversight.audit import service
 from oversight.audit.repository import AuditFilter
 from oversight.audit.schemas import EXPORT_EXAMPLE, RECORD_EXAMPLE, AuditRecordRead, VerifyResult
 from oversight.auth.principal import AuditRead
-from oversight.db import SessionDep
-from oversight.errors import Unprocessable, responses
-from oversight.pagination import Page, PageDep, keyset_page, page_of
-from oversight.timestamps import Timestamp
+from oversight.errors import responses
+from oversight.web import paging
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
+from oversight.web.timestamps import Timestamp
 
 router = APIRouter(prefix="/audit", tags=["Audit"])
 
@@ -47,6 +45,7 @@ def list_audit(
     session: SessionDep,
     principal: AuditRead,
     page: PageDep,
+    response: Response,
     actor_id: Annotated[
         str | None, Query(max_length=64, description="A user or service account id, or `system`")
     ] = None,
@@ -57,13 +56,9 @@ def list_audit(
     since: Annotated[Timestamp | None, Query()] = None,
     until: Annotated[Timestamp | None, Query()] = None,
 ) -> Page[AuditRecordRead]:
-    if since is not None and until is not None and since >= until:
-        raise Unprocessable("`since` must be before `until`")
-    stmt = repository.list_stmt(
-        AuditFilter(actor_id, agency_id, action, resource_type, resource_id, since, until)
-    )
-    rows = keyset_page(session, stmt, page, keys=[AuditRecord.seq])
-    return page_of(page, rows, AuditRecordRead.model_validate)
+    f = AuditFilter(actor_id, agency_id, action, resource_type, resource_id, since, until)
+    rows, last = service.listing(session, f, page.slice)
+    return paging.respond(response, page, rows, last, AuditRecordRead.model_validate)
 
 
 @router.get(
@@ -90,9 +85,7 @@ def verify(
         str | None, Query(pattern=HEX64, description="`head_hash` of that verification")
     ] = None,
 ) -> VerifyResult:
-    if expected_head is not None and expected_seq is None:
-        raise Unprocessable("`expected_head` needs `expected_seq`")
-    result = chain.verify(session, expected_seq, expected_head)
+    result = service.verify(session, expected_seq, expected_head)
     return VerifyResult(
         ok=result.ok,
         records=result.records,
@@ -122,16 +115,8 @@ def verify(
     },
 )
 def export(request: Request, session: SessionDep, principal: AuditRead) -> StreamingResponse:
-    record(session, "audit.export", resource_type="audit")
-    factory = request.app.state.sessionmaker
-
-    def lines() -> Iterator[str]:
-        # Runs after the request's session is committed and closed: it reads on its own.
-        with repository.read_session(factory) as reader:
-            yield from repository.export_lines(reader)
-
     return StreamingResponse(
-        lines(),
+        service.export(session, request.app.state.sessionmaker),
         media_type=NDJSON,
         headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'},
     )

@@ -14,10 +14,11 @@ from oversight.agencies.models import Agency, AgencyStatus
 from oversight.audit.recorder import Actor, record, set_actor
 from oversight.auth.scopes import SCOPE_DESCRIPTIONS, Role, Scope, parse_scope, scopes_for_roles
 from oversight.auth.tokens import AccessClaims, TokenCodec
-from oversight.db import SessionDep, keep_on_rollback
+from oversight.db import keep_on_rollback
 from oversight.errors import Forbidden, Unauthorized
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
+from oversight.web.session import SessionDep
 
 TOKEN_URL = "/api/v1/auth/token"
 

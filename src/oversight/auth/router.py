@@ -6,14 +6,14 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response, status
 
-from oversight.admission import in_unit
 from oversight.auth import grants, revocation
 from oversight.auth.grants import Caller, OAuthError, TokenGrant
 from oversight.auth.passwords import MAX_PASSWORD_LENGTH, verify_password
 from oversight.auth.principal import AnyPrincipal
 from oversight.auth.schemas import TokenResponse
-from oversight.db import SessionDep
 from oversight.errors import ProblemError, responses
+from oversight.web.admission import in_unit
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/auth", tags=["Authentication"])
 
@@ -25,6 +25,7 @@ def _form(max_length: int, description: str | None = None) -> object:
 
 
 def caller_of(request: Request) -> Caller:
+    """Who knocks, for the grants: the service's settings and codec, the client address."""
     return Caller(
         request.app.state.settings,
         request.app.state.tokens,
@@ -32,7 +33,8 @@ def caller_of(request: Request) -> Caller:
     )
 
 
-def _answer(outcome: T | ProblemError) -> T:
+def answer(outcome: T | ProblemError) -> T:
+    """A transaction's outcome: the value, or its refusal raised once it has committed."""
     if isinstance(outcome, ProblemError):
         raise outcome
     return outcome
@@ -57,12 +59,10 @@ async def _password(
     """Two short transactions around the hash, which holds no slot and no transaction."""
     caller = caller_of(request)
     email = username.strip().lower()
-    opened = _answer(
-        await in_unit(request, lambda s: grants.open_password_login(s, caller, email))
-    )
+    opened = answer(await in_unit(request, lambda s: grants.open_password_login(s, caller, email)))
     known = opened.login.password_hash if opened.login else None
     verified = await request.app.state.admission.hash(lambda: verify_password(password, known))
-    return _answer(
+    return answer(
         await in_unit(
             request,
             lambda s: grants.finish_password_login(s, caller, email, opened, verified, requested),
@@ -121,7 +121,7 @@ async def token(
                 "invalid_client", "client_id and client_secret are required", status=401
             )
         cid, secret, caller = client_id, client_secret, caller_of(request)
-        grant = _answer(
+        grant = answer(
             await in_unit(
                 request, lambda s: grants.client_credentials(s, caller, cid, secret, requested)
             )
@@ -130,7 +130,7 @@ async def token(
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token is required")
         presented, caller = refresh_token, caller_of(request)
-        grant = _answer(
+        grant = answer(
             await in_unit(request, lambda s: grants.refresh(s, caller, presented, requested))
         )
     return TokenResponse(

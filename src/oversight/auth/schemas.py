@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from oversight import examples as ex
 from oversight.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from oversight.docs_ui import sample_ids as ex
 
 # Shaped like the real thing; signed by no key.
 EXAMPLE_ACCESS_TOKEN = (

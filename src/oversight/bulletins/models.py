@@ -70,14 +70,17 @@ class IndicatorType(StrEnum):
     filename = "filename"
 
 
-CONTENT_FIELDS = ("title", "summary", "body", "indicators", "recommended_actions")
-
-
 class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
     __tablename__ = "bulletin"
     __audit_resource__ = "bulletin"
     __audit_metadata__ = CLASSIFIED_METADATA | {
-        "category", "severity", "sectors", "status", "published_at", "review_by", "withdrawn_at"
+        "category",
+        "severity",
+        "sectors",
+        "status",
+        "published_at",
+        "review_by",
+        "withdrawn_at",
     }
     __write_scope__ = Scope.bulletins_write.value
     __draft__ = ("status", BulletinStatus.draft.value)

@@ -3,18 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from oversight.access.classification import TLP
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
-from oversight.bulletins import examples, service
+from oversight.bulletins import samples, service
 from oversight.bulletins.models import AudienceSector, BulletinStatus, Category, Severity
-from oversight.bulletins.repository import (
-    BulletinFilters,
-    BulletinRepository,
-    PublicBulletinRepository,
-)
+from oversight.bulletins.repository import BulletinFilters
 from oversight.bulletins.schemas import (
     AcknowledgementIn,
     AcknowledgementRead,
@@ -25,12 +21,14 @@ from oversight.bulletins.schemas import (
     RevisionRead,
     Withdrawal,
 )
-from oversight.concurrency import IfMatch, set_etag
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.pagination import Page, PageDep, page_of
-from oversight.timestamps import Timestamp
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
+from oversight.web.timestamps import Timestamp
 
 router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
 public_router = APIRouter(prefix="/public", tags=["Bulletins"])
@@ -54,7 +52,8 @@ def _read(bulletin: object) -> BulletinRead:
     responses=responses(401, 403, 409, 422),
 )
 def create_bulletin(
-    body: Annotated[BulletinCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    request: Request,
+    body: Annotated[BulletinCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: BulletinsWrite,
     idem: IdempotencyDep,
@@ -63,7 +62,7 @@ def create_bulletin(
         session,
         principal,
         lambda: _read(service.create(session, principal, body)),
-        location=lambda out: f"/api/v1/bulletins/{out.id}",
+        location=lambda out: location(request, "get_bulletin", bulletin_id=out.id),
     )
 
 
@@ -77,6 +76,8 @@ def create_bulletin(
     responses=responses(400, 401, 403),
 )
 def list_bulletins(
+    request: Request,
+    response: Response,
     session: SessionDep,
     principal: BulletinsRead,
     page: PageDep,
@@ -101,8 +102,9 @@ def list_bulletins(
         q=q,
         updated_after=updated_after,
     )
-    rows = BulletinRepository(session, principal).search(page, filters)
-    return page_of(page, rows, _read)
+    plan = request.app.state.search_plan
+    rows, last = service.listing(session, principal, filters, page.slice, plan)
+    return paging.respond(response, page, rows, last, _read)
 
 
 @router.get(
@@ -116,7 +118,7 @@ def list_bulletins(
 def get_bulletin(
     bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, response: Response
 ) -> BulletinRead:
-    bulletin = BulletinRepository(session, principal).get(bulletin_id)
+    bulletin = service.get(session, principal, bulletin_id)
     set_etag(response, bulletin.version)
     return _read(bulletin)
 
@@ -132,13 +134,13 @@ def get_bulletin(
 )
 def update_bulletin(
     bulletin_id: uuid.UUID,
-    body: Annotated[BulletinUpdate, Body(openapi_examples=examples.UPDATE_EXAMPLES)],
+    body: Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
     session: SessionDep,
     principal: BulletinsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> BulletinRead:
-    bulletin = service.update(session, principal, bulletin_id, body, if_match)
+    bulletin = service.update(session, principal, bulletin_id, body, expected_version)
     set_etag(response, bulletin.version)
     return _read(bulletin)
 
@@ -156,9 +158,9 @@ def publish_bulletin(
     session: SessionDep,
     principal: BulletinsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> BulletinRead:
-    bulletin = service.publish(session, principal, bulletin_id, if_match)
+    bulletin = service.publish(session, principal, bulletin_id, expected_version)
     set_etag(response, bulletin.version)
     return _read(bulletin)
 
@@ -177,9 +179,9 @@ def withdraw_bulletin(
     session: SessionDep,
     principal: BulletinsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> BulletinRead:
-    bulletin = service.withdraw(session, principal, bulletin_id, body.reason, if_match)
+    bulletin = service.withdraw(session, principal, bulletin_id, body.reason, expected_version)
     set_etag(response, bulletin.version)
     return _read(bulletin)
 
@@ -192,11 +194,14 @@ def withdraw_bulletin(
     responses=responses(400, 401, 403, 404),
 )
 def list_revisions(
-    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, page: PageDep
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsRead,
+    page: PageDep,
+    response: Response,
 ) -> Page[RevisionRead]:
-    repo = BulletinRepository(session, principal)
-    rows = repo.revisions(repo.get(bulletin_id), page)
-    return page_of(page, rows, RevisionRead.model_validate)
+    rows, last = service.revisions(session, principal, bulletin_id, page.slice)
+    return paging.respond(response, page, rows, last, RevisionRead.model_validate)
 
 
 @router.post(
@@ -214,7 +219,7 @@ def acknowledge_bulletin(
     principal: BulletinsRead,
     idem: IdempotencyDep,
     body: Annotated[
-        AcknowledgementIn | None, Body(openapi_examples=examples.ACKNOWLEDGE_EXAMPLES)
+        AcknowledgementIn | None, Body(openapi_examples=samples.ACKNOWLEDGE_EXAMPLES)
     ] = None,
 ) -> JSONResponse:
     note = body.note if body else None
@@ -235,11 +240,14 @@ def acknowledge_bulletin(
     responses=responses(400, 401, 403, 404),
 )
 def list_acknowledgements(
-    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, page: PageDep
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsRead,
+    page: PageDep,
+    response: Response,
 ) -> Page[AcknowledgementRead]:
-    repo = BulletinRepository(session, principal)
-    rows = repo.acknowledgements(repo.get(bulletin_id), page)
-    return page_of(page, rows, AcknowledgementRead.model_validate)
+    rows, last = service.acknowledgements(session, principal, bulletin_id, page.slice)
+    return paging.respond(response, page, rows, last, AcknowledgementRead.model_validate)
 
 
 @public_router.get(
@@ -249,6 +257,8 @@ def list_acknowledgements(
     description="Published CLEAR bulletins, newest first. No authentication.",
     responses=responses(400),
 )
-def public_bulletins(session: SessionDep, page: PageDep) -> Page[BulletinPublic]:
-    rows = PublicBulletinRepository(session).page(page)
-    return page_of(page, rows, BulletinPublic.model_validate)
+def public_bulletins(
+    session: SessionDep, page: PageDep, response: Response
+) -> Page[BulletinPublic]:
+    rows, last = service.public(session, page.slice)
+    return paging.respond(response, page, rows, last, BulletinPublic.model_validate)

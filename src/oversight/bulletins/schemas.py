@@ -19,8 +19,8 @@ from oversight.access.classification import (
     ClassificationPatch,
     ProtectiveMarking,
 )
-from oversight.bulletins import examples as ex
 from oversight.bulletins import indicators
+from oversight.bulletins import samples as ex
 from oversight.bulletins.models import (
     AudienceSector,
     BulletinStatus,
@@ -100,21 +100,12 @@ class BulletinCreate(ClassificationIn, BulletinContent):
     review_by: date | None = Field(default=None, description="When the bulletin is to be reviewed")
 
 
-NOT_NULL = (
-    "title",
-    "summary",
-    "body",
-    "category",
-    "severity",
-    "sectors",
-    "indicators",
-    "recommended_actions",
-    "references",
-    "tlp",
-    "recipient_agencies",
-    "recipient_users",
-    "protective_marking",
+# A bulletin's fields besides its classification: the one list (services copy by it).
+CONTENT_FIELDS = tuple(
+    f for f in BulletinCreate.model_fields if f not in ClassificationIn.model_fields
 )
+# What a published revision keeps of them (the review date is not the text).
+REVISED_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "review_by")
 
 
 class BulletinUpdate(ClassificationPatch, BulletinContent):
@@ -135,10 +126,10 @@ class BulletinUpdate(ClassificationPatch, BulletinContent):
     references: Annotated[list[Reference], Field(max_length=100)] | None = None
     review_by: date | None = None
 
-    @field_validator(*NOT_NULL, mode="after")
+    @field_validator("*", mode="after")
     @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name != "review_by":
             raise ValueError("cannot be null")
         return value
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oversight.access import rules
-from oversight.access.classification import TLP
+from oversight.access.models import CLASSIFICATION_FIELDS
 from oversight.access.policy import may_write
 from oversight.auth.principal import Principal
 from oversight.bulletins.models import (
@@ -15,61 +15,67 @@ from oversight.bulletins.models import (
     BulletinRevision,
     BulletinStatus,
 )
-from oversight.bulletins.repository import BulletinRepository
-from oversight.bulletins.schemas import BulletinCreate, BulletinUpdate
-from oversight.concurrency import check_if_match
+from oversight.bulletins.repository import (
+    BulletinFilters,
+    BulletinRepository,
+    PublicBulletinRepository,
+)
+from oversight.bulletins.schemas import (
+    CONTENT_FIELDS,
+    REVISED_FIELDS,
+    BulletinCreate,
+    BulletinUpdate,
+)
+from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
 from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import require_version
 from oversight.errors import Conflict, Forbidden
 
-CONTENT = (
-    "title",
-    "summary",
-    "body",
-    "category",
-    "severity",
-    "sectors",
-    "indicators",
-    "recommended_actions",
-    "references",
-    "review_by",
-)
-CLASSIFICATION = ("tlp", "recipient_agencies", "recipient_users", "protective_marking")
+
+def _content(data: BulletinCreate | BulletinUpdate, fields: set[str]) -> dict[str, Any]:
+    out = data.model_dump(mode="json", include=fields & set(CONTENT_FIELDS))
+    if "review_by" in out:
+        out["review_by"] = data.review_by  # a date, not its text
+    return out
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> Bulletin:
     if not may_write(principal, Bulletin, principal.agency_id):
         raise Forbidden("Only editors may write bulletins")
-    classification = rules.check(
-        principal,
-        rules.Classification(
-            TLP(data.tlp),
-            list(data.recipient_agencies),
-            list(data.recipient_users),
-            str(data.protective_marking),
-        ),
-    )
-    repo = BulletinRepository(session, principal)
-    content = data.model_dump(mode="json", include=set(CONTENT))
-    content["review_by"] = data.review_by
-    bulletin = Bulletin(
-        agency_id=principal.agency_id,
-        author_id=principal.id,
-        status=BulletinStatus.draft.value,
-        **content,
-    )
-    session.add(bulletin)
-    repo.classify(bulletin, **classification.as_kwargs())
-    return bulletin
+    classification = rules.of_new(principal, data)
+    bulletin = Bulletin(status=BulletinStatus.draft.value, **_content(data, set(CONTENT_FIELDS)))
+    return BulletinRepository(session, principal).add(bulletin, classification)
 
 
-def writable(
-    session: Session, principal: Principal, bulletin_id: uuid.UUID
+def get(session: Session, principal: Principal, bulletin_id: uuid.UUID) -> Bulletin:
+    return BulletinRepository(session, principal).get(bulletin_id)
+
+
+def listing(
+    session: Session,
+    principal: Principal,
+    filters: BulletinFilters,
+    page: PageSlice,
+    plan: SearchPlan = DEFAULT_PLAN,
+) -> tuple[list[Bulletin], Key | None]:
+    return BulletinRepository(session, principal).listing(filters, page, plan)
+
+
+def public(session: Session, page: PageSlice) -> tuple[list[Bulletin], Key | None]:
+    return PublicBulletinRepository(session).listing(page)
+
+
+def _writable(
+    session: Session, principal: Principal, bulletin_id: uuid.UUID, expected: int | None
 ) -> tuple[BulletinRepository, Bulletin]:
-    """The bulletin, locked, if the caller reads it (404) and edits for its agency (403)."""
+    """The bulletin, locked, if the caller reads it (404), edits for its agency (403) and
+    names its current version (428, 412)."""
     repo = BulletinRepository(session, principal)
     bulletin = repo.get(bulletin_id, for_update=True)
     if not may_write(principal, Bulletin, bulletin.agency_id):
         raise Forbidden("Only editors of the agency that owns this bulletin may change it")
+    require_version(expected, bulletin.version)
     return repo, bulletin
 
 
@@ -78,25 +84,22 @@ def update(
     principal: Principal,
     bulletin_id: uuid.UUID,
     data: BulletinUpdate,
-    if_match: str | None,
+    expected_version: int | None,
 ) -> Bulletin:
-    repo, bulletin = writable(session, principal, bulletin_id)
-    check_if_match(if_match, bulletin.version)
+    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status == BulletinStatus.withdrawn:
         raise Conflict("A withdrawn bulletin cannot be edited")
-    given = data.model_fields_set
-    new = data.model_dump(mode="json", include=given & set(CONTENT))
-    if "review_by" in given:
-        new["review_by"] = data.review_by
+    new = _content(data, data.model_fields_set)
     changed = [k for k, v in new.items() if getattr(bulletin, k) != v]
     for name in changed:
         setattr(bulletin, name, new[name])
-
     classification = rules.merged(principal, bulletin, data)
     if classification is not None:
         now = classification.as_kwargs()
         changed += [
-            f for f in CLASSIFICATION if _as_compared(now[f]) != _as_compared(getattr(bulletin, f))
+            f
+            for f in CLASSIFICATION_FIELDS
+            if _as_compared(now[f]) != _as_compared(getattr(bulletin, f))
         ]
         repo.classify(bulletin, **now)
     session.flush()
@@ -112,10 +115,9 @@ def _as_compared(value: Any) -> Any:
 
 
 def publish(
-    session: Session, principal: Principal, bulletin_id: uuid.UUID, if_match: str | None
+    session: Session, principal: Principal, bulletin_id: uuid.UUID, expected_version: int | None
 ) -> Bulletin:
-    repo, bulletin = writable(session, principal, bulletin_id)
-    check_if_match(if_match, bulletin.version)
+    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.draft:
         raise Conflict(f"Only a draft can be published; this bulletin is {bulletin.status}")
     bulletin.status = BulletinStatus.published.value
@@ -130,10 +132,9 @@ def withdraw(
     principal: Principal,
     bulletin_id: uuid.UUID,
     reason: str,
-    if_match: str | None,
+    expected_version: int | None,
 ) -> Bulletin:
-    _, bulletin = writable(session, principal, bulletin_id)
-    check_if_match(if_match, bulletin.version)
+    _, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.published:
         raise Conflict(f"Only a published bulletin can be withdrawn; this one is {bulletin.status}")
     bulletin.status = BulletinStatus.withdrawn.value
@@ -150,25 +151,36 @@ def _add_revision(
     principal: Principal,
     changed: list[str],
 ) -> None:
+    text = {f: _copied(getattr(bulletin, f)) for f in REVISED_FIELDS}
     session.add(
         BulletinRevision(
             bulletin_id=bulletin.id,
             number=repo.last_revision_number(bulletin) + 1,
             bulletin_version=bulletin.version,
-            title=bulletin.title,
-            summary=bulletin.summary,
-            body=bulletin.body,
-            category=bulletin.category,
-            severity=bulletin.severity,
-            sectors=list(bulletin.sectors),
-            indicators=list(bulletin.indicators),
-            recommended_actions=list(bulletin.recommended_actions),
-            references=list(bulletin.references),
             changed_fields=sorted(set(changed)),
             editor_id=principal.id,
+            **text,
         )
     )
     session.flush()
+
+
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def revisions(
+    session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice
+) -> tuple[list[BulletinRevision], Key | None]:
+    repo = BulletinRepository(session, principal)
+    return repo.revisions(repo.get(bulletin_id), page)
+
+
+def acknowledgements(
+    session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice
+) -> tuple[list[BulletinAcknowledgement], Key | None]:
+    repo = BulletinRepository(session, principal)
+    return repo.acknowledgements(repo.get(bulletin_id), page)
 
 
 def acknowledge(

@@ -7,7 +7,9 @@ import typer
 from oversight.agencies import service
 from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead
-from oversight.cli.output import JsonOpt, cli_session, emit, table, validated
+from oversight.cli.output import JsonOpt, emit, table, validated
+from oversight.cli.session import cli_session
+from oversight.db.keyset import every
 
 app = typer.Typer(help="Member agencies.", no_args_is_help=True)
 
@@ -25,8 +27,7 @@ def list_agencies(
 ) -> None:
     """List agencies by name."""
     with cli_session(as_json) as session:
-        rows = session.scalars(service.list_stmt(status).order_by(Agency.name)).all()
-        data = [_out(a) for a in rows]
+        data = [_out(a) for a in every(lambda page: service.listing(session, page, status))]
     emit(data, as_json, table(data, COLUMNS))
 
 
@@ -50,7 +51,7 @@ def suspend(
 ) -> None:
     """Suspend an agency: its users' and systems' tokens stop working at once."""
     with cli_session(as_json) as session:
-        data = _out(service.suspend(session, None, service.find(session, agency)))
+        data = _out(service.suspend(session, None, service.find(session, agency).id))
     emit(data, as_json, f"agency {data['slug']} is suspended")
 
 
@@ -60,5 +61,5 @@ def reinstate(
 ) -> None:
     """Reinstate a suspended agency."""
     with cli_session(as_json) as session:
-        data = _out(service.reinstate(session, None, service.find(session, agency)))
+        data = _out(service.reinstate(session, None, service.find(session, agency).id))
     emit(data, as_json, f"agency {data['slug']} is active")

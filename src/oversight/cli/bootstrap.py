@@ -2,15 +2,15 @@
 
 import typer
 
-from oversight import migrations
 from oversight.agencies import repository as agencies_repo
 from oversight.agencies import service as agencies
 from oversight.agencies.models import Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role
-from oversight.cli.output import JsonOpt, cli_session, emit, fail, read_secret_stdin, validated
+from oversight.cli.output import JsonOpt, emit, fail, read_secret_stdin, validated
+from oversight.cli.session import cli_session
 from oversight.config import get_settings
-from oversight.db import make_engine
+from oversight.db import make_engine, migrations
 from oversight.users import repository as users_repo
 from oversight.users import service as users
 from oversight.users.schemas import UserCreate, UserRead

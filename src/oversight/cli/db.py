@@ -2,10 +2,9 @@
 
 import typer
 
-from oversight import migrations
 from oversight.cli.output import JsonOpt, emit, fail
 from oversight.config import get_settings
-from oversight.db import make_engine
+from oversight.db import make_engine, migrations
 
 app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True)
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from oversight import demo as demo_set
 from oversight.cli.bootstrap import migrate
-from oversight.cli.output import JsonOpt, cli_session, emit, fail, table
+from oversight.cli.output import JsonOpt, emit, fail, table
+from oversight.cli.session import cli_session
 
 
 def demo(as_json: bool = JsonOpt) -> None:

@@ -2,20 +2,10 @@
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
-
-from oversight import migrations
-from oversight.audit import recorder
-from oversight.audit.recorder import SYSTEM, set_actor
-from oversight.config import get_settings
-from oversight.db import make_engine, make_sessionmaker
-from oversight.errors import ProblemError
 
 try:  # recent typer vendors its own click, whose exceptions are the ones raised
     from typer._click import exceptions as click
@@ -48,41 +38,6 @@ def _tell(message: str, as_json: bool) -> None:
         typer.echo(f"error: {message}", err=True)
 
 
-@contextmanager
-def cli_session(as_json: bool = False) -> Iterator[Session]:
-    """A session acting as `system`; commits on success, one-line error on failure."""
-    recorder.install()  # what the command changes is audited, as through the API
-    engine = make_engine(get_settings().database_url)
-    try:
-        current = migrations.is_current(engine)
-    except Exception as exc:
-        engine.dispose()
-        fail(f"cannot reach the database: {_first_line(exc)}", as_json)
-    if not current:
-        engine.dispose()
-        fail(
-            "the database schema is not at the latest migration: run `oversight db upgrade`",
-            as_json,
-        )
-    session = make_sessionmaker(engine)()
-    set_actor(session, SYSTEM)
-    try:
-        yield session
-        session.commit()
-    except ProblemError as exc:
-        session.rollback()
-        fail(exc.detail, as_json)
-    except typer.Exit:
-        session.rollback()
-        raise
-    except Exception as exc:
-        session.rollback()
-        fail(f"{type(exc).__name__}: {_first_line(exc)}".rstrip(": "), as_json)
-    finally:
-        session.close()
-        engine.dispose()
-
-
 def read_secret_stdin(as_json: bool = False) -> str:
     """One line of standard input: secrets never travel in argv, where `ps` shows them."""
     value = sys.stdin.readline().rstrip("\r\n")
@@ -111,12 +66,12 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
         _tell("aborted", as_json)
         code = 1
     except Exception as exc:  # e.g. `serve` on an unreachable database
-        _tell(f"{type(exc).__name__}: {_first_line(exc)}".rstrip(": "), as_json)
+        _tell(f"{type(exc).__name__}: {first_line(exc)}".rstrip(": "), as_json)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc)
     return text.splitlines()[0] if text else ""
 

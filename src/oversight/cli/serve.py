@@ -3,9 +3,8 @@
 import typer
 import uvicorn
 
-from oversight import migrations
 from oversight.config import get_settings
-from oversight.db import make_engine
+from oversight.db import make_engine, migrations
 
 
 def serve(

@@ -6,7 +6,9 @@ import typer
 
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import Scope
-from oversight.cli.output import JsonOpt, cli_session, emit, table, validated
+from oversight.cli.output import JsonOpt, emit, table, validated
+from oversight.cli.session import cli_session
+from oversight.db.keyset import every
 from oversight.service_accounts import service
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate, ServiceAccountRead
@@ -29,10 +31,8 @@ def list_accounts(
     """List service accounts, newest first (revoked ones too)."""
     with cli_session(as_json) as session:
         agency_id = agencies.find(session, agency).id if agency else None
-        stmt = service.list_stmt(None, agency_id).order_by(
-            ServiceAccount.created_at.desc(), ServiceAccount.id.desc()
-        )
-        data = [_out(sa) for sa in session.scalars(stmt).all()]
+        rows = every(lambda page: service.listing(session, None, page, agency_id))
+        data = [_out(sa) for sa in rows]
     emit(data, as_json, table(data, COLUMNS))
 
 
@@ -61,8 +61,7 @@ def create(
 def rotate(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
     """Rotate the client secret (printed once); the old one stops working at once."""
     with cli_session(as_json) as session:
-        sa = service.find(session, None, account)
-        secret = service.rotate_secret(session, None, sa)
+        sa, secret = service.rotate_secret(session, None, service.find(session, None, account).id)
         data = _out(sa) | {"client_secret": secret}
     emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {secret}")
 
@@ -71,5 +70,5 @@ def rotate(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
 def revoke(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
     """Revoke a service account for good: its tokens stop working at once."""
     with cli_session(as_json) as session:
-        data = _out(service.revoke(session, None, service.find(session, None, account)))
+        data = _out(service.revoke(session, None, service.find(session, None, account).id))
     emit(data, as_json, f"service account {data['client_id']} is revoked")

@@ -3,6 +3,7 @@
 Passwords are read from standard input (`--password-stdin`) or generated, never from argv.
 """
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -11,14 +12,9 @@ from sqlalchemy.orm import Session
 
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import Role
-from oversight.cli.output import (
-    JsonOpt,
-    cli_session,
-    emit,
-    read_secret_stdin,
-    table,
-    validated,
-)
+from oversight.cli.output import JsonOpt, emit, read_secret_stdin, table, validated
+from oversight.cli.session import cli_session
+from oversight.db.keyset import every
 from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserRead
@@ -43,8 +39,7 @@ def list_users(
     """List users, newest first."""
     with cli_session(as_json) as session:
         agency_id = agencies.find(session, agency).id if agency else None
-        stmt = service.list_stmt(None, agency_id, role, active)
-        rows = session.scalars(stmt.order_by(User.created_at.desc(), User.id.desc())).all()
+        rows = every(lambda page: service.listing(session, None, page, agency_id, role, active))
         data = [_out(u) for u in rows]
     emit(data, as_json, table(data, COLUMNS))
 
@@ -78,9 +73,9 @@ def create(
     emit(data, as_json, text + (f"\npassword: {generated}" if generated else ""))
 
 
-def _act(ref: str, as_json: bool, act: Callable[[Session, User], User], done: str) -> None:
+def _act(ref: str, as_json: bool, act: Callable[[Session, uuid.UUID], User], done: str) -> None:
     with cli_session(as_json) as session:
-        data = _out(act(session, service.find(session, None, ref)))
+        data = _out(act(session, service.find(session, None, ref).id))
     emit(data, as_json, f"{data['email']}: {done}; roles {', '.join(data['roles'])}")
 
 
@@ -120,7 +115,7 @@ def revoke(
 def reset_password(user: str = UserArg, as_json: bool = JsonOpt) -> None:
     """Set a generated password (printed once); the user's tokens stop working."""
     with cli_session(as_json) as session:
-        target = service.find(session, None, user)
-        password = service.reset_password(session, None, target)
+        user_id = service.find(session, None, user).id
+        target, password = service.reset_password(session, None, user_id)
         data = {"id": str(target.id), "email": target.email, "password": password}
     emit(data, as_json, f"new password for {data['email']}: {password}")

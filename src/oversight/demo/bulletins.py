@@ -17,7 +17,6 @@ from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
 from oversight.bulletins import service
 from oversight.bulletins.schemas import BulletinCreate, BulletinUpdate
-from oversight.concurrency import etag
 from oversight.demo.identity import Identity
 from oversight.users.models import User
 
@@ -266,14 +265,14 @@ def load(session: Session, ident: Identity) -> list[dict[str, str]]:
         writer = _principal(session, author)
         bulletin = service.create(session, writer, BulletinCreate.model_validate(fields))
         if publish:
-            service.publish(session, writer, bulletin.id, etag(bulletin.version))
+            service.publish(session, writer, bulletin.id, bulletin.version)
         if isinstance(then, dict):
             added = then["indicators_add"]
             update = BulletinUpdate(indicators=[*fields.get("indicators", []), added])
-            service.update(session, writer, bulletin.id, update, etag(bulletin.version))
+            service.update(session, writer, bulletin.id, update, bulletin.version)
         elif isinstance(then, str):
             reason = then.removeprefix("withdraw: ")
-            service.withdraw(session, writer, bulletin.id, reason, etag(bulletin.version))
+            service.withdraw(session, writer, bulletin.id, reason, bulletin.version)
         out.append(
             {
                 "id": bulletin.id,

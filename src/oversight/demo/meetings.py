@@ -13,16 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
-from oversight.actions import clock
+from oversight.actions import clock, progress
 from oversight.actions import service as actions
 from oversight.actions.schemas import ActionCreate, ActionUpdateIn
 from oversight.actions.status import ActionStatus, Priority
 from oversight.audit.recorder import set_actor
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
-from oversight.concurrency import etag
 from oversight.demo.identity import Identity
-from oversight.meetings import minutes, service
+from oversight.meetings import minutes_service as minutes
+from oversight.meetings import service
 from oversight.meetings.models import AttendanceStatus, Meeting
 from oversight.meetings.schemas import AttendanceEntry, MeetingCreate, MinutesIn
 from oversight.users.models import User
@@ -141,8 +141,8 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         )
         session.flush()
         if reached is not None:
-            progress = ActionUpdateIn(note=note, status=ActionStatus(reached))
-            actions.add_update(session, writer, action.id, progress, etag(action.version))
+            entry = ActionUpdateIn(note=note, status=ActionStatus(reached))
+            progress.add_update(session, writer, action.id, entry, action.version)
         made.append(action)
 
     later = service.create(
@@ -181,14 +181,14 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         ),
     )
     session.flush()
-    actions.add_update(
+    progress.add_update(
         session,
         writer,
         exercise.id,
         ActionUpdateIn(
             note="Waiting for a date from the councils' IT leads", status=ActionStatus.blocked
         ),
-        etag(exercise.version),
+        exercise.version,
     )
     made.append(exercise)
     session.flush()
@@ -198,8 +198,8 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
     )
 
 
-def _tag(meeting: Meeting) -> str:
-    return etag(meeting.version)
+def _tag(meeting: Meeting) -> int:
+    return meeting.version
 
 
 def _summary(meeting: Meeting) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from oversight.docs_ui.examples import tidy_examples
+from oversight.docs_ui.handbook import TAG_GROUPS
+from oversight.docs_ui.tidy import tidy_examples
 from oversight.errors import PROBLEM_JSON
-from oversight.openapi_doc import TAG_GROUPS
 
 _FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
 _PROBLEM = "#/components/schemas/Problem"

@@ -5,13 +5,14 @@ import uuid
 from fastapi import APIRouter, Response
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite
-from oversight.concurrency import IfMatch
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.meetings import minutes
+from oversight.meetings import minutes_service as minutes
 from oversight.meetings.router import HIDDEN, respond
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
-from oversight.pagination import Page, PageDep, page_of
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["Meetings"])
 
@@ -36,10 +37,10 @@ def put_minutes(
     session: SessionDep,
     principal: MeetingsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = minutes.write(session, principal, meeting_id, body, if_match)
-    return respond(session, principal, meeting, response)
+    meeting = minutes.write(session, principal, meeting_id, body, expected_version)
+    return respond(response, meeting)
 
 
 @router.post(
@@ -57,10 +58,10 @@ def approve_minutes(
     session: SessionDep,
     principal: MeetingsRead,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = minutes.approve(session, principal, meeting_id, if_match)
-    return respond(session, principal, meeting, response)
+    meeting = minutes.approve(session, principal, meeting_id, expected_version)
+    return respond(response, meeting)
 
 
 @router.post(
@@ -77,10 +78,10 @@ def publish_minutes(
     session: SessionDep,
     principal: MeetingsRead,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = minutes.publish(session, principal, meeting_id, if_match)
-    return respond(session, principal, meeting, response)
+    meeting = minutes.publish(session, principal, meeting_id, expected_version)
+    return respond(response, meeting)
 
 
 @router.post(
@@ -99,10 +100,10 @@ def reopen_minutes(
     session: SessionDep,
     principal: MeetingsRead,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = minutes.reopen(session, principal, meeting_id, body.reason, if_match)
-    return respond(session, principal, meeting, response)
+    meeting = minutes.reopen(session, principal, meeting_id, body.reason, expected_version)
+    return respond(response, meeting)
 
 
 @router.get(
@@ -115,7 +116,11 @@ def reopen_minutes(
     responses=responses(400, 401, 403, 404),
 )
 def minutes_revisions(
-    meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, page: PageDep
+    meeting_id: uuid.UUID,
+    session: SessionDep,
+    principal: MeetingsRead,
+    page: PageDep,
+    response: Response,
 ) -> Page[MinutesRead]:
-    rows = minutes.revisions(session, principal, meeting_id, page)
-    return page_of(page, rows, MinutesRead.model_validate)
+    rows, last = minutes.revisions(session, principal, meeting_id, page.slice)
+    return paging.respond(response, page, rows, last, MinutesRead.model_validate)

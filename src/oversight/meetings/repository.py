@@ -9,8 +9,8 @@ from sqlalchemy.orm import aliased
 
 from oversight.access.repository import ClassifiedRepository
 from oversight.agencies.models import Agency
+from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
-from oversight.pagination import PageParams, keyset_page
 from oversight.users.models import User
 
 
@@ -18,14 +18,14 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
     model = Meeting
     resource = "meeting"
 
-    def list_page(
+    def listing(
         self,
-        params: PageParams,
+        page: PageSlice,
         *,
         held_from: datetime | None = None,
         held_to: datetime | None = None,
         agency_id: uuid.UUID | None = None,
-    ) -> list[Meeting]:
+    ) -> tuple[list[Meeting], Key | None]:
         filters = []
         if held_from is not None:
             filters.append(Meeting.held_at >= held_from)
@@ -33,7 +33,7 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
             filters.append(Meeting.held_at < held_to)
         if agency_id is not None:
             filters.append(Meeting.agency_id == agency_id)
-        return self.page(params, *filters, keys=[Meeting.held_at, Meeting.id])
+        return self.page(page, *filters, keys=[Meeting.held_at, Meeting.id])
 
     # Minutes: reached only through a meeting this repository has already let the caller see.
 
@@ -74,14 +74,15 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
             .limit(1)
         ).first()
 
-    def approved_revisions(self, meeting: Meeting, params: PageParams) -> list[MeetingMinutes]:
+    def approved_revisions(
+        self, meeting: Meeting, page: PageSlice
+    ) -> tuple[list[MeetingMinutes], Key | None]:
         stmt = select(MeetingMinutes).where(
             MeetingMinutes.meeting_id == meeting.id,
             MeetingMinutes.status != MinutesStatus.draft,
         )
-        return keyset_page(
-            self.session, stmt, params, keys=[MeetingMinutes.revision, MeetingMinutes.id]
-        )
+        keys = [MeetingMinutes.revision, MeetingMinutes.id]
+        return keyset(self.session, stmt, keys, page)
 
     # Other tables a meeting refers to (not classified).
 

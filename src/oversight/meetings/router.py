@@ -3,18 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
-from oversight.auth.principal import MeetingsRead, MeetingsWrite, Principal
-from oversight.concurrency import IfMatch, set_etag
-from oversight.db import SessionDep
+from oversight.auth.principal import MeetingsRead, MeetingsWrite
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.meetings import examples, service
-from oversight.meetings.models import Meeting
-from oversight.meetings.repository import MeetingRepository
+from oversight.meetings import samples, service
 from oversight.meetings.schemas import (
     Attendance,
     MeetingCreate,
@@ -22,20 +16,23 @@ from oversight.meetings.schemas import (
     MeetingPatch,
     MeetingRead,
 )
-from oversight.pagination import Page, PageDep, page_of
-from oversight.timestamps import Timestamp
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
+from oversight.web.timestamps import Timestamp
 
 router = APIRouter(prefix="/meetings", tags=["Meetings"])
 
 HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that does not exist."
 
 
-def respond(
-    session: Session, principal: Principal, meeting: Meeting, response: Response
-) -> MeetingDetail:
+def respond(response: Response, meeting: MeetingDetail) -> MeetingDetail:
     """The meeting as the caller sees it, with its current `ETag`."""
     set_etag(response, meeting.version)
-    return service.detail(session, principal, meeting)
+    return meeting
 
 
 @router.post(
@@ -49,7 +46,8 @@ def respond(
     responses=responses(401, 403, 409, 422),
 )
 def create_meeting(
-    body: Annotated[MeetingCreate, Body(openapi_examples=examples.CREATE_EXAMPLES)],
+    request: Request,
+    body: Annotated[MeetingCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: MeetingsWrite,
     idem: IdempotencyDep,
@@ -58,7 +56,7 @@ def create_meeting(
         session,
         principal,
         lambda: service.detail(session, principal, service.create(session, principal, body)),
-        location=lambda out: f"/api/v1/meetings/{out.id}",
+        location=lambda out: location(request, "get_meeting", meeting_id=out.id),
     )
 
 
@@ -76,6 +74,7 @@ def list_meetings(
     session: SessionDep,
     principal: MeetingsRead,
     page: PageDep,
+    response: Response,
     held_from: Annotated[
         Timestamp | None, Query(alias="from", description="RFC 3339 with a time zone")
     ] = None,
@@ -84,10 +83,10 @@ def list_meetings(
     ] = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="The owning agency")] = None,
 ) -> Page[MeetingRead]:
-    rows = MeetingRepository(session, principal).list_page(
-        page, held_from=held_from, held_to=held_to, agency_id=agency_id
+    rows, last = service.listing(
+        session, principal, page.slice, held_from=held_from, held_to=held_to, agency_id=agency_id
     )
-    return page_of(page, service.summaries(session, principal, rows))
+    return paging.respond(response, page, rows, last)
 
 
 @router.get(
@@ -102,8 +101,7 @@ def list_meetings(
 def get_meeting(
     meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, response: Response
 ) -> MeetingDetail:
-    meeting = MeetingRepository(session, principal).get(meeting_id)
-    return respond(session, principal, meeting, response)
+    return respond(response, service.get(session, principal, meeting_id))
 
 
 @router.patch(
@@ -120,10 +118,9 @@ def patch_meeting(
     session: SessionDep,
     principal: MeetingsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = service.patch(session, principal, meeting_id, body, if_match)
-    return respond(session, principal, meeting, response)
+    return respond(response, service.patch(session, principal, meeting_id, body, expected_version))
 
 
 @router.put(
@@ -137,11 +134,11 @@ def patch_meeting(
 )
 def put_attendance(
     meeting_id: uuid.UUID,
-    body: Annotated[Attendance, Body(openapi_examples=examples.ATTENDANCE_EXAMPLES)],
+    body: Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
     session: SessionDep,
     principal: MeetingsWrite,
     response: Response,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> MeetingDetail:
-    meeting = service.put_attendance(session, principal, meeting_id, body, if_match)
-    return respond(session, principal, meeting, response)
+    meeting = service.put_attendance(session, principal, meeting_id, body, expected_version)
+    return respond(response, meeting)

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
-from oversight.meetings import examples as ex
+from oversight.meetings import samples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
-from oversight.timestamps import Timestamp
+from oversight.web.timestamps import Timestamp
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 Place = Annotated[str, Field(max_length=300)]

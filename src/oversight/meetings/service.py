@@ -2,18 +2,19 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from oversight.access import rules
-from oversight.access.policy import may_write
+from oversight.access.policy import may_read_draft_minutes, may_write
 from oversight.actions import service as actions
-from oversight.actions.repository import ActionRepository
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import Scope
-from oversight.concurrency import check_if_match
 from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import require_version
 from oversight.errors import Forbidden, Unprocessable
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
@@ -43,22 +44,21 @@ def may_approve(principal: Principal, meeting: Meeting) -> bool:
 
 
 def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
-    return (
-        may_edit(principal, meeting)
-        or principal.id == meeting.chair_user_id
-        or str(principal.id) in minutes.drafted_by
+    return may_read_draft_minutes(
+        principal, meeting.agency_id, meeting.chair_user_id, minutes.drafted_by, Meeting
     )
 
 
 def editable(
-    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
+    session: Session, principal: Principal, meeting_id: uuid.UUID, expected: int | None
 ) -> tuple[MeetingRepository, Meeting]:
-    """The meeting, locked: 404 if the caller cannot read it, 403 if it may not edit it."""
+    """The meeting, locked: 404 if the caller cannot read it, 403 if it may not edit it,
+    428 or 412 unless the caller names its current version."""
     repo = MeetingRepository(session, principal)
     meeting = repo.get(meeting_id, for_update=True)
     if not may_edit(principal, meeting):
         raise Forbidden("Only editors of the agency that owns this meeting may change it")
-    check_if_match(if_match, meeting.version)
+    require_version(expected, meeting.version)
     return repo, meeting
 
 
@@ -106,8 +106,6 @@ def create(session: Session, principal: Principal, body: MeetingCreate) -> Meeti
     repo = MeetingRepository(session, principal)
     _check_chair(repo, body.chair_user_id)
     meeting = Meeting(
-        agency_id=principal.agency_id,
-        author_id=principal.id,
         title=body.title,
         held_at=body.held_at,
         location=body.location,
@@ -115,9 +113,25 @@ def create(session: Session, principal: Principal, body: MeetingCreate) -> Meeti
         agenda=list(body.agenda),
         attendance=attendance_rows(repo, body.attendance),
     )
-    session.add(meeting)
-    repo.classify(meeting, **classification.as_kwargs())
-    return meeting
+    return repo.add(meeting, classification)
+
+
+def get(session: Session, principal: Principal, meeting_id: uuid.UUID) -> MeetingDetail:
+    return detail(session, principal, MeetingRepository(session, principal).get(meeting_id))
+
+
+def listing(
+    session: Session,
+    principal: Principal,
+    page: PageSlice,
+    *,
+    held_from: datetime | None = None,
+    held_to: datetime | None = None,
+    agency_id: uuid.UUID | None = None,
+) -> tuple[list[MeetingRead], Key | None]:
+    repo = MeetingRepository(session, principal)
+    rows, last = repo.listing(page, held_from=held_from, held_to=held_to, agency_id=agency_id)
+    return summaries(session, principal, rows), last
 
 
 def patch(
@@ -125,9 +139,9 @@ def patch(
     principal: Principal,
     meeting_id: uuid.UUID,
     body: MeetingPatch,
-    if_match: str | None,
-) -> Meeting:
-    repo, meeting = editable(session, principal, meeting_id, if_match)
+    expected_version: int | None,
+) -> MeetingDetail:
+    repo, meeting = editable(session, principal, meeting_id, expected_version)
     fields = body.model_fields_set
     if "chair_user_id" in fields:
         _check_chair(repo, body.chair_user_id)
@@ -138,7 +152,7 @@ def patch(
     if classification is not None:
         repo.classify(meeting, **classification.as_kwargs())
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 def put_attendance(
@@ -146,13 +160,13 @@ def put_attendance(
     principal: Principal,
     meeting_id: uuid.UUID,
     entries: Sequence[AttendanceEntry],
-    if_match: str | None,
-) -> Meeting:
-    repo, meeting = editable(session, principal, meeting_id, if_match)
+    expected_version: int | None,
+) -> MeetingDetail:
+    repo, meeting = editable(session, principal, meeting_id, expected_version)
     meeting.attendance = attendance_rows(repo, entries)
     touch(meeting)
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 # What a reader is shown.
@@ -180,8 +194,7 @@ def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingD
     versions = MeetingRepository(session, principal).latest_minutes([meeting.id])
     out = _read(MeetingDetail, principal, meeting, versions.get(meeting.id, []), actions=None)
     if Scope.actions_read in principal.scopes:
-        items = ActionRepository(session, principal).for_meeting(meeting.id)
-        out.actions = actions.present(session, principal, items)
+        out.actions = actions.for_meeting(session, principal, meeting.id)
     return out
 
 

@@ -2,17 +2,11 @@
 
 import uuid
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.service_accounts.models import ServiceAccount
-
-
-def get(session: Session, sa_id: uuid.UUID, agency_id: uuid.UUID | None) -> ServiceAccount | None:
-    sa = session.get(ServiceAccount, sa_id)
-    if sa is None or (agency_id is not None and sa.agency_id != agency_id):
-        return None
-    return sa
 
 
 def by_client_id(session: Session, client_id: str) -> ServiceAccount | None:
@@ -21,9 +15,14 @@ def by_client_id(session: Session, client_id: str) -> ServiceAccount | None:
     ).first()
 
 
-def list_stmt(
-    reach: uuid.UUID | None, agency_id: uuid.UUID | None = None, is_active: bool | None = None
-) -> Select[tuple[ServiceAccount]]:
+def listing(
+    session: Session,
+    page: PageSlice,
+    reach: uuid.UUID | None,
+    agency_id: uuid.UUID | None = None,
+    is_active: bool | None = None,
+) -> tuple[list[ServiceAccount], Key | None]:
+    """Partner systems newest first, within `reach` (one agency, or None for all)."""
     stmt = select(ServiceAccount)
     if reach is not None:
         stmt = stmt.where(ServiceAccount.agency_id == reach)
@@ -31,7 +30,7 @@ def list_stmt(
         stmt = stmt.where(ServiceAccount.agency_id == agency_id)
     if is_active is not None:
         stmt = stmt.where(ServiceAccount.is_active == is_active)
-    return stmt
+    return keyset(session, stmt, [ServiceAccount.created_at, ServiceAccount.id], page)
 
 
 def responsible_person(session: Session, sa_id: uuid.UUID) -> uuid.UUID | None:

@@ -7,11 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import AdminScope
-from oversight.concurrency import IfMatch, check_if_match, check_optional_if_match, set_etag
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.pagination import Page, PageDep, keyset_page, page_of
 from oversight.service_accounts import service
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import (
@@ -19,6 +15,12 @@ from oversight.service_accounts.schemas import (
     ServiceAccountRead,
     ServiceAccountSecret,
 )
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/service-accounts", tags=["Service accounts"])
 
@@ -45,12 +47,12 @@ def list_service_accounts(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
+    response: Response,
     agency_id: Annotated[uuid.UUID | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[ServiceAccountRead]:
-    stmt = service.list_stmt(principal, agency_id, is_active)
-    rows = keyset_page(session, stmt, page, keys=[ServiceAccount.created_at, ServiceAccount.id])
-    return page_of(page, rows, ServiceAccountRead.model_validate)
+    rows, last = service.listing(session, principal, page.slice, agency_id, is_active)
+    return paging.respond(response, page, rows, last, ServiceAccountRead.model_validate)
 
 
 @router.post(
@@ -76,7 +78,7 @@ def create_service_account(
         session,
         principal,
         produce,
-        location=lambda out: request.url_for("get_service_account", sa_id=out.id).path,
+        location=lambda out: location(request, "get_service_account", sa_id=out.id),
         secret_fields=frozenset({"client_secret"}),
     )
 
@@ -109,11 +111,9 @@ def rotate_secret(
     principal: AdminScope,
     response: Response,
     sa_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> ServiceAccountSecret:
-    sa = service.get(session, principal, sa_id)
-    check_optional_if_match(if_match, sa.version)
-    secret = service.rotate_secret(session, principal, sa)
+    sa, secret = service.rotate_secret(session, principal, sa_id, expected_version)
     set_etag(response, sa.version)
     return _with_secret(sa, secret)
 
@@ -127,9 +127,7 @@ def rotate_secret(
     responses=responses(401, 403, 404, 412, 428),
 )
 def revoke_service_account(
-    session: SessionDep, principal: AdminScope, sa_id: uuid.UUID, if_match: IfMatch = None
+    session: SessionDep, principal: AdminScope, sa_id: uuid.UUID, expected_version: ExpectedVersion
 ) -> Response:
-    sa = service.get(session, principal, sa_id)
-    check_if_match(if_match, sa.version)
-    service.revoke(session, principal, sa)
+    service.revoke(session, principal, sa_id, expected_version, version_required=True)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

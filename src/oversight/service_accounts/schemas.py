@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from oversight import examples as ex
 from oversight.auth.schemas import StrictModel
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
+from oversight.docs_ui import sample_ids as ex
 
 ACCOUNT_EXAMPLE = {
     "id": ex.SERVICE_ACCOUNT,

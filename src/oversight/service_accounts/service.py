@@ -6,32 +6,45 @@ Every function takes the acting principal; `None` is the system (the command lin
 import secrets
 import uuid
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from oversight.access.reach import managed_agency, reachable, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth.passwords import new_secret, secret_digest
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import match_version, require_version
 from oversight.errors import Conflict, NotFound, Unprocessable
 from oversight.service_accounts import repository
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate
-from oversight.users.authority import managed_agency, target_agency
 
 NOT_FOUND = "No such service account"
 
 
-def list_stmt(
-    principal: Principal | None, agency_id: uuid.UUID | None = None, is_active: bool | None = None
-) -> Select[tuple[ServiceAccount]]:
-    return repository.list_stmt(managed_agency(principal), agency_id, is_active)
+def listing(
+    session: Session,
+    principal: Principal | None,
+    page: PageSlice,
+    agency_id: uuid.UUID | None = None,
+    is_active: bool | None = None,
+) -> tuple[list[ServiceAccount], Key | None]:
+    reach = managed_agency(principal)
+    return repository.listing(session, page, reach, agency_id, is_active)
 
 
-def get(session: Session, principal: Principal | None, sa_id: uuid.UUID) -> ServiceAccount:
-    sa = repository.get(session, sa_id, managed_agency(principal))
-    if sa is None:
-        raise NotFound(NOT_FOUND)
+def get(
+    session: Session,
+    principal: Principal | None,
+    sa_id: uuid.UUID,
+    expected_version: int | None = None,
+    *,
+    version_required: bool = False,
+) -> ServiceAccount:
+    """A partner system within the caller's reach, at the version named, if any."""
+    sa = reachable(session, principal, ServiceAccount, sa_id, NOT_FOUND)
+    (require_version if version_required else match_version)(expected_version, sa.version)
     return sa
 
 
@@ -75,9 +88,14 @@ def create(
     return sa, secret
 
 
-def rotate_secret(session: Session, principal: Principal | None, sa: ServiceAccount) -> str:
+def rotate_secret(
+    session: Session,
+    principal: Principal | None,
+    sa_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> tuple[ServiceAccount, str]:
     """A new secret; the old one and every token issued with it stop working at once."""
-    managed_agency(principal)
+    sa = get(session, principal, sa_id, expected_version)
     if not sa.is_active:
         raise Conflict("This service account is revoked")
     secret = new_secret("ovs_")
@@ -85,12 +103,19 @@ def rotate_secret(session: Session, principal: Principal | None, sa: ServiceAcco
     sa.token_version += 1
     sa.responsible_user_id = _person(principal)
     session.flush()
-    return secret
+    return sa, secret
 
 
-def revoke(session: Session, principal: Principal | None, sa: ServiceAccount) -> ServiceAccount:
+def revoke(
+    session: Session,
+    principal: Principal | None,
+    sa_id: uuid.UUID,
+    expected_version: int | None = None,
+    *,
+    version_required: bool = False,
+) -> ServiceAccount:
     """For good: tokens die on the next request and the credentials never work again."""
-    managed_agency(principal)
+    sa = get(session, principal, sa_id, expected_version, version_required=version_required)
     if sa.is_active:
         sa.is_active = False
         sa.revoked_at = utcnow()

@@ -2,22 +2,16 @@
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
+from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.users.models import User
 
 
 def holds_role(role: str) -> ColumnElement[bool]:
     """`roles` (a JSON list) contains `role`; the quotes keep `admin` from `agency_admin`."""
     return cast(User.roles, String).contains(f'"{role}"')
-
-
-def get(session: Session, user_id: uuid.UUID, agency_id: uuid.UUID | None) -> User | None:
-    user = session.get(User, user_id)
-    if user is None or (agency_id is not None and user.agency_id != agency_id):
-        return None
-    return user
 
 
 def by_email(session: Session, email: str) -> User | None:
@@ -31,12 +25,15 @@ def email_taken(session: Session, email: str, except_id: uuid.UUID | None = None
     return session.scalar(stmt.limit(1)) is not None
 
 
-def list_stmt(
+def listing(
+    session: Session,
+    page: PageSlice,
     reach: uuid.UUID | None,
     agency_id: uuid.UUID | None = None,
     role: str | None = None,
     is_active: bool | None = None,
-) -> Select[tuple[User]]:
+) -> tuple[list[User], Key | None]:
+    """Users newest first, within `reach` (one agency, or None for all)."""
     stmt = select(User)
     if reach is not None:
         stmt = stmt.where(User.agency_id == reach)
@@ -46,7 +43,7 @@ def list_stmt(
         stmt = stmt.where(holds_role(role))
     if is_active is not None:
         stmt = stmt.where(User.is_active == is_active)
-    return stmt
+    return keyset(session, stmt, [User.created_at, User.id], page)
 
 
 def active_admins(session: Session, except_id: uuid.UUID | None = None) -> int:

@@ -8,14 +8,16 @@ from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import AdminScope
 from oversight.auth.scopes import Role
-from oversight.concurrency import IfMatch, check_if_match, check_optional_if_match, set_etag
-from oversight.db import SessionDep
 from oversight.errors import responses
-from oversight.idempotency.service import IdempotencyDep
-from oversight.pagination import Page, PageDep, keyset_page, page_of
 from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
+from oversight.web import paging
+from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.location import location
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/users", tags=["Users"])
 
@@ -41,13 +43,13 @@ def list_users(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
+    response: Response,
     agency_id: Annotated[uuid.UUID | None, Query()] = None,
     role: Annotated[Role | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[UserRead]:
-    stmt = service.list_stmt(principal, agency_id, role, is_active)
-    rows = keyset_page(session, stmt, page, keys=[User.created_at, User.id])
-    return page_of(page, rows, UserRead.model_validate)
+    rows, last = service.listing(session, principal, page.slice, agency_id, role, is_active)
+    return paging.respond(response, page, rows, last, UserRead.model_validate)
 
 
 @router.post(
@@ -74,7 +76,7 @@ def create_user(
         session,
         principal,
         produce,
-        location=lambda out: request.url_for("get_user", user_id=out.id).path,
+        location=lambda out: location(request, "get_user", user_id=out.id),
         secret_fields=frozenset({"password"}),
     )
 
@@ -107,11 +109,10 @@ def update_user(
     response: Response,
     user_id: uuid.UUID,
     body: UserUpdate,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> UserRead:
-    user = service.get(session, principal, user_id)
-    check_if_match(if_match, user.version)
-    return _read(response, service.update(session, principal, user, body))
+    user = service.update(session, principal, user_id, body, expected_version)
+    return _read(response, user)
 
 
 @router.post(
@@ -128,11 +129,9 @@ def disable_user(
     principal: AdminScope,
     response: Response,
     user_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> UserRead:
-    user = service.get(session, principal, user_id)
-    check_optional_if_match(if_match, user.version)
-    return _read(response, service.disable(session, principal, user))
+    return _read(response, service.disable(session, principal, user_id, expected_version))
 
 
 @router.post(
@@ -147,11 +146,9 @@ def enable_user(
     principal: AdminScope,
     response: Response,
     user_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> UserRead:
-    user = service.get(session, principal, user_id)
-    check_optional_if_match(if_match, user.version)
-    return _read(response, service.enable(session, principal, user))
+    return _read(response, service.enable(session, principal, user_id, expected_version))
 
 
 @router.post(
@@ -166,8 +163,7 @@ def reset_password(
     session: SessionDep,
     principal: AdminScope,
     user_id: uuid.UUID,
-    if_match: IfMatch = None,
+    expected_version: ExpectedVersion,
 ) -> PasswordReset:
-    user = service.get(session, principal, user_id)
-    check_optional_if_match(if_match, user.version)
-    return PasswordReset(user_id=user.id, password=service.reset_password(session, principal, user))
+    user, password = service.reset_password(session, principal, user_id, expected_version)
+    return PasswordReset(user_id=user.id, password=password)

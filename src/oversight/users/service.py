@@ -5,9 +5,9 @@ Every function takes the acting principal; `None` is the system (the command lin
 
 import uuid
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from oversight.access.reach import check_reserved, managed_agency, reachable, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
 from oversight.auth.passwords import generate_password, hash_password
@@ -15,29 +15,40 @@ from oversight.auth.principal import Principal
 from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.scopes import Role
 from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import match_version, require_version
 from oversight.errors import Conflict, Forbidden, NotFound, Unprocessable
 from oversight.users import repository
-from oversight.users.authority import check_reserved, managed_agency, target_agency
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
 
 NOT_FOUND = "No such user"
 
 
-def list_stmt(
+def listing(
+    session: Session,
     principal: Principal | None,
+    page: PageSlice,
     agency_id: uuid.UUID | None = None,
     role: Role | None = None,
     is_active: bool | None = None,
-) -> Select[tuple[User]]:
-    return repository.list_stmt(managed_agency(principal), agency_id, role, is_active)
+) -> tuple[list[User], Key | None]:
+    reach = managed_agency(principal)
+    return repository.listing(session, page, reach, agency_id, role, is_active)
 
 
-def get(session: Session, principal: Principal | None, user_id: uuid.UUID) -> User:
-    """A user within the caller's reach; one outside it is not found, like a missing one."""
-    user = repository.get(session, user_id, managed_agency(principal))
-    if user is None:
-        raise NotFound(NOT_FOUND)
+def get(
+    session: Session,
+    principal: Principal | None,
+    user_id: uuid.UUID,
+    expected_version: int | None = None,
+    *,
+    version_required: bool = False,
+) -> User:
+    """A user within the caller's reach (one outside it is not found, like a missing one),
+    at the version named, if any (required for edits)."""
+    user = reachable(session, principal, User, user_id, NOT_FOUND)
+    (require_version if version_required else match_version)(expected_version, user.version)
     return user
 
 
@@ -106,7 +117,14 @@ def set_roles(session: Session, principal: Principal | None, user: User, roles: 
     return user
 
 
-def update(session: Session, principal: Principal | None, user: User, data: UserUpdate) -> User:
+def update(
+    session: Session,
+    principal: Principal | None,
+    user_id: uuid.UUID,
+    data: UserUpdate,
+    expected_version: int | None,
+) -> User:
+    user = get(session, principal, user_id, expected_version, version_required=True)
     check_reserved(principal, set(user.roles))
     if data.email is not None and data.email != user.email:
         _ensure_email_free(session, data.email, user.id)
@@ -119,18 +137,26 @@ def update(session: Session, principal: Principal | None, user: User, data: User
     return user
 
 
-def grant(session: Session, principal: Principal | None, user: User, role: Role) -> User:
+def grant(session: Session, principal: Principal | None, user_id: uuid.UUID, role: Role) -> User:
+    user = get(session, principal, user_id)
     return set_roles(session, principal, user, [*map(Role, user.roles), role])
 
 
-def revoke(session: Session, principal: Principal | None, user: User, role: Role) -> User:
+def revoke(session: Session, principal: Principal | None, user_id: uuid.UUID, role: Role) -> User:
+    user = get(session, principal, user_id)
     if role == Role.member:
         raise Unprocessable("Every user has the member role; disable the user instead")
     return set_roles(session, principal, user, [Role(r) for r in user.roles if r != role])
 
 
-def disable(session: Session, principal: Principal | None, user: User) -> User:
+def disable(
+    session: Session,
+    principal: Principal | None,
+    user_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> User:
     """The user's tokens stop working on the next request; logging in is refused."""
+    user = get(session, principal, user_id, expected_version)
     check_reserved(principal, set(user.roles))
     if principal is not None and principal.id == user.id:
         raise Conflict("You cannot disable your own account")
@@ -144,9 +170,15 @@ def disable(session: Session, principal: Principal | None, user: User) -> User:
     return user
 
 
-def enable(session: Session, principal: Principal | None, user: User) -> User:
+def enable(
+    session: Session,
+    principal: Principal | None,
+    user_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> User:
     """An agency admin undoes only what an agency admin did: a user an admin (or the command
     line) disabled stays disabled until an admin enables them."""
+    user = get(session, principal, user_id, expected_version)
     check_reserved(principal, set(user.roles))
     if user.disabled_by_admin and principal is not None and not principal.is_admin:
         raise Forbidden("An admin disabled this user; only an admin may enable them again")
@@ -157,8 +189,14 @@ def enable(session: Session, principal: Principal | None, user: User) -> User:
     return user
 
 
-def reset_password(session: Session, principal: Principal | None, user: User) -> str:
+def reset_password(
+    session: Session,
+    principal: Principal | None,
+    user_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> tuple[User, str]:
     """Set a generated password, returned once; every token the user held dies with the old."""
+    user = get(session, principal, user_id, expected_version)
     check_reserved(principal, set(user.roles))
     password = generate_password()
     user.password_hash = hash_password(password)
@@ -166,4 +204,4 @@ def reset_password(session: Session, principal: Principal | None, user: User) ->
     revoke_user_tokens(session, user)
     throttle.clear(session, throttle.account_key(user.id))
     session.flush()
-    return password
+    return user, password

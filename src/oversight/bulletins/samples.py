@@ -6,7 +6,7 @@ public advisories.
 
 from typing import Any
 
-from oversight import examples as ex
+from oversight.docs_ui import sample_ids as ex
 
 RANSOMWARE_BODY = (
     "## What is happening\n"

@@ -4,17 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from oversight.admission import in_unit
-from oversight.agencies.models import Agency
-from oversight.auth import password_change
+from oversight.auth import identity, password_change
 from oversight.auth.passwords import hash_password, verify_password
 from oversight.auth.principal import AnyPrincipal, claims_of, oauth2
-from oversight.auth.router import _answer, caller_of
-from oversight.auth.schemas import MeAgency, MeRead, PasswordChange
-from oversight.db import SessionDep
+from oversight.auth.router import answer, caller_of
+from oversight.auth.schemas import MeRead, PasswordChange
 from oversight.errors import responses
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
+from oversight.web.admission import in_unit
+from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/me", tags=["Me"])
 
@@ -28,29 +25,7 @@ router = APIRouter(prefix="/me", tags=["Me"])
     responses=responses(401),
 )
 def me(session: SessionDep, principal: AnyPrincipal) -> MeRead:
-    agency = session.get_one(Agency, principal.agency_id)
-    agency_out = MeAgency.model_validate(agency, from_attributes=True)
-    if principal.kind == "user":
-        user = session.get_one(User, principal.id)
-        return MeRead(
-            kind="user",
-            id=user.id,
-            display_name=user.display_name,
-            email=user.email,
-            agency=agency_out,
-            roles=sorted(user.roles),
-            scopes=sorted(principal.scopes),
-        )
-    sa = session.get_one(ServiceAccount, principal.id)
-    return MeRead(
-        kind="service",
-        id=sa.id,
-        display_name=sa.name,
-        client_id=sa.client_id,
-        agency=agency_out,
-        roles=[],
-        scopes=sorted(principal.scopes),
-    )
+    return identity.whoami(session, principal)
 
 
 @router.post(
@@ -70,14 +45,14 @@ async def change_password(
     """Two short transactions around the hashes, which hold no slot and no transaction."""
     caller = caller_of(request)
     claims = claims_of(request, token)
-    started = _answer(await in_unit(request, lambda s: password_change.start(s, caller, claims)))
+    started = answer(await in_unit(request, lambda s: password_change.start(s, caller, claims)))
 
     def hashes() -> tuple[bool, str | None]:
         ok = verify_password(body.current_password, started.password_hash)
         return ok, hash_password(body.new_password) if ok else None
 
     verified, new_hash = await request.app.state.admission.hash(hashes)
-    _answer(
+    answer(
         await in_unit(
             request,
             lambda s: password_change.finish(s, caller, claims, started, verified, new_hash),

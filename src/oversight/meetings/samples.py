@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from oversight import examples as ex
-from oversight.actions import examples as actions
+from oversight.actions import samples as actions
+from oversight.docs_ui import sample_ids as ex
 
 AGENDA = [
     "Welcome and apologies",

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from oversight import migrations
+from oversight.db import migrations
 from oversight.errors import ServiceUnavailable, responses
 
 router = APIRouter(tags=["Health"])

@@ -13,19 +13,19 @@ import uuid
 from sqlalchemy.orm import Session
 
 from oversight.auth.principal import Principal
-from oversight.concurrency import check_if_match
 from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import require_version
 from oversight.errors import Conflict, Forbidden
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
-from oversight.meetings.schemas import MinutesIn
-from oversight.meetings.service import editable, may_approve, touch
-from oversight.pagination import PageParams
+from oversight.meetings.schemas import MeetingDetail, MinutesIn
+from oversight.meetings.service import detail, editable, may_approve, touch
 from oversight.service_accounts import repository as service_accounts
 
 
 def _for_approvers(
-    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
+    session: Session, principal: Principal, meeting_id: uuid.UUID, expected: int | None
 ) -> tuple[Meeting, MeetingMinutes | None]:
     repo = MeetingRepository(session, principal)
     meeting = repo.get(meeting_id, for_update=True)
@@ -34,7 +34,7 @@ def _for_approvers(
             "Only the meeting's chair or an editor of the agency that owns it may approve, "
             "publish or reopen its minutes"
         )
-    check_if_match(if_match, meeting.version)
+    require_version(expected, meeting.version)
     return meeting, repo.current_minutes(meeting)
 
 
@@ -58,10 +58,10 @@ def write(
     principal: Principal,
     meeting_id: uuid.UUID,
     body: MinutesIn,
-    if_match: str | None,
-) -> Meeting:
+    expected_version: int | None,
+) -> MeetingDetail:
     """Write the draft (the first one, or the current draft version)."""
-    repo, meeting = editable(session, principal, meeting_id, if_match)
+    repo, meeting = editable(session, principal, meeting_id, expected_version)
     minutes = repo.current_minutes(meeting)
     if minutes is None:
         minutes = MeetingMinutes(meeting_id=meeting.id, revision=1, drafted_by=[])
@@ -79,13 +79,13 @@ def write(
         minutes.drafted_by = [*minutes.drafted_by, *sorted(writers)]
     touch(meeting)
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 def approve(
-    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
-) -> Meeting:
-    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    session: Session, principal: Principal, meeting_id: uuid.UUID, expected_version: int | None
+) -> MeetingDetail:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
     if minutes is None:
         raise _no_minutes(meeting)
     if minutes.status != MinutesStatus.draft:
@@ -100,13 +100,13 @@ def approve(
     minutes.approved_at = utcnow()
     touch(meeting)
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 def publish(
-    session: Session, principal: Principal, meeting_id: uuid.UUID, if_match: str | None
-) -> Meeting:
-    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    session: Session, principal: Principal, meeting_id: uuid.UUID, expected_version: int | None
+) -> MeetingDetail:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
     if minutes is None:
         raise _no_minutes(meeting)
     if minutes.status == MinutesStatus.draft:
@@ -118,7 +118,7 @@ def publish(
     minutes.published_at = utcnow()
     touch(meeting)
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 def reopen(
@@ -126,9 +126,9 @@ def reopen(
     principal: Principal,
     meeting_id: uuid.UUID,
     reason: str,
-    if_match: str | None,
-) -> Meeting:
-    meeting, minutes = _for_approvers(session, principal, meeting_id, if_match)
+    expected_version: int | None,
+) -> MeetingDetail:
+    meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
     if minutes is None:
         raise _no_minutes(meeting)
     if minutes.status == MinutesStatus.draft:
@@ -147,12 +147,12 @@ def reopen(
     )
     touch(meeting)
     session.flush()
-    return meeting
+    return detail(session, principal, meeting)
 
 
 def revisions(
-    session: Session, principal: Principal, meeting_id: uuid.UUID, params: PageParams
-) -> list[MeetingMinutes]:
+    session: Session, principal: Principal, meeting_id: uuid.UUID, page: PageSlice
+) -> tuple[list[MeetingMinutes], Key | None]:
     """Every approved (or published) version of the minutes, newest first."""
     repo = MeetingRepository(session, principal)
-    return repo.approved_revisions(repo.get(meeting_id), params)
+    return repo.approved_revisions(repo.get(meeting_id), page)

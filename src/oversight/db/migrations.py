@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 def script_location() -> Path:
     here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "alembic", here.parent / "migrations"):
+    # A checkout (src/oversight/db/ → alembic/), or an installed wheel (oversight/migrations/).
+    for candidate in (here.parents[3] / "alembic", here.parents[1] / "migrations"):
         if (candidate / "env.py").exists():
             return candidate
     raise RuntimeError("the migration scripts are missing from this installation")

@@ -4,10 +4,13 @@
 """
 
 import uuid
+from typing import Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import RESERVED_ROLES
-from oversight.errors import Forbidden, Unprocessable
+from oversight.errors import Forbidden, NotFound, Unprocessable
 
 
 def managed_agency(principal: Principal | None) -> uuid.UUID | None:
@@ -43,3 +46,22 @@ def check_reserved(principal: Principal | None, roles: set[str] | frozenset[str]
     reserved = sorted(set(roles) & RESERVED_ROLES)
     if reserved:
         raise Forbidden(f"Only an admin may grant, revoke or manage the role {reserved[0]}")
+
+
+class AgencyScoped(Protocol):
+    agency_id: uuid.UUID
+
+
+A = TypeVar("A", bound=AgencyScoped)
+
+
+def reachable(
+    session: Session, principal: Principal | None, model: type[A], item_id: uuid.UUID, missing: str
+) -> A:
+    """A user or partner system within the caller's reach; one outside it is not found,
+    like one that does not exist (an agency admin cannot tell another agency's people)."""
+    reach = managed_agency(principal)
+    item = session.get(model, item_id)
+    if item is None or (reach is not None and item.agency_id != reach):
+        raise NotFound(missing)
+    return item

@@ -17,6 +17,7 @@ import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from oversight.db import unit_of_work
 from oversight.errors import ServiceUnavailable
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ async def in_unit(request: Request, work: Callable[[Session], T]) -> T:
     For endpoints that must not hold a slot throughout (the token endpoint hashes a password
     between two short transactions).
     """
-    from oversight.db import request_meta, unit_of_work
+    from oversight.web.session import request_meta
 
     factory = request.app.state.sessionmaker
     meta = request_meta(request)

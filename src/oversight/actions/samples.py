@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from oversight import examples as ex
+from oversight.docs_ui import sample_ids as ex
 
 STRATEGIC_PRIORITY = "Adopt cybercrime as a strategic priority across local authorities"
 
