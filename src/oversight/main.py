@@ -16,6 +16,7 @@ from oversight.audit import router as audit_router
 from oversight.auth import me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
+from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
 from oversight.config import Settings, get_settings
@@ -27,7 +28,7 @@ from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
 from oversight.service_accounts import router as service_accounts_router
 from oversight.users import router as users_router
-from oversight.web import health
+from oversight.web import health, problems
 from oversight.web.admission import Admission
 from oversight.web.middleware import RequestContextMiddleware
 from oversight.web.paging import CursorCodec
@@ -59,7 +60,8 @@ def api_router() -> APIRouter:
     api.include_router(auth_router.router)
     api.include_router(me_router.router)
     api.include_router(bulletins_router.router)
-    api.include_router(bulletins_router.public_router)
+    api.include_router(receipt_router.router)
+    api.include_router(public_router.router)
     api.include_router(meetings_router.router)
     api.include_router(minutes_router.router)
     api.include_router(actions_router.router)
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.hash_concurrency,
     )
     app.state.schema_heads = migrations.head_revisions()
-    errors.install(app)
+    problems.install(app)
     app.include_router(health.router)
     app.include_router(api_router())
     install_docs_ui(app)

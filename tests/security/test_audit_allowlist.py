@@ -4,7 +4,7 @@ is content, recorded as a digest, so free text never reaches an auditor."""
 from sqlalchemy import Text
 
 import oversight.models  # noqa: F401  (registers every model)
-from oversight.audit.recorder import Audited
+from oversight.audit.changes import Audited
 from oversight.db import Base
 from tests.audit.helpers import as_json, records
 from tests.bulletins.helpers import API, create, publish

@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oversight.audit.recorder import Audited
+from oversight.audit.changes import Audited
 from oversight.db import Base, Timestamps, UUIDPk
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response, status
 
-from oversight.auth import grants, revocation
+from oversight.auth import grants, revocation, user_grants
 from oversight.auth.grants import Caller, OAuthError, TokenGrant
 from oversight.auth.passwords import MAX_PASSWORD_LENGTH, verify_password
 from oversight.auth.principal import AnyPrincipal
@@ -59,13 +59,17 @@ async def _password(
     """Two short transactions around the hash, which holds no slot and no transaction."""
     caller = caller_of(request)
     email = username.strip().lower()
-    opened = answer(await in_unit(request, lambda s: grants.open_password_login(s, caller, email)))
+    opened = answer(
+        await in_unit(request, lambda s: user_grants.open_password_login(s, caller, email))
+    )
     known = opened.login.password_hash if opened.login else None
     verified = await request.app.state.admission.hash(lambda: verify_password(password, known))
     return answer(
         await in_unit(
             request,
-            lambda s: grants.finish_password_login(s, caller, email, opened, verified, requested),
+            lambda s: user_grants.finish_password_login(
+                s, caller, email, opened, verified, requested
+            ),
         )
     )
 
@@ -131,7 +135,7 @@ async def token(
             raise OAuthError("invalid_request", "refresh_token is required")
         presented, caller = refresh_token, caller_of(request)
         grant = answer(
-            await in_unit(request, lambda s: grants.refresh(s, caller, presented, requested))
+            await in_unit(request, lambda s: user_grants.refresh(s, caller, presented, requested))
         )
     return TokenResponse(
         access_token=grant.access_token,

@@ -14,7 +14,7 @@ from oversight.access.models import (
     note_reclassification,
     recipient_tables,
 )
-from oversight.audit.recorder import Audited
+from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
 from oversight.db import Base, Timestamps, UUIDPk, utcnow
 

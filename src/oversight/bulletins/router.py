@@ -12,10 +12,7 @@ from oversight.bulletins import samples, service
 from oversight.bulletins.models import AudienceSector, BulletinStatus, Category, Severity
 from oversight.bulletins.repository import BulletinFilters
 from oversight.bulletins.schemas import (
-    AcknowledgementIn,
-    AcknowledgementRead,
     BulletinCreate,
-    BulletinPublic,
     BulletinRead,
     BulletinUpdate,
     RevisionRead,
@@ -31,7 +28,6 @@ from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
 router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
-public_router = APIRouter(prefix="/public", tags=["Bulletins"])
 
 HIDDEN = "A bulletin the caller may not read answers 404, as one that does not exist."
 
@@ -202,63 +198,3 @@ def list_revisions(
 ) -> Page[RevisionRead]:
     rows, last = service.revisions(session, principal, bulletin_id, page.slice)
     return paging.respond(response, page, rows, last, RevisionRead.model_validate)
-
-
-@router.post(
-    "/{bulletin_id}/acknowledge",
-    status_code=201,
-    response_model=AcknowledgementRead,
-    summary="Confirm receipt for the caller's agency",
-    description="Once per agency (409 after that), for a published bulletin. Accepts "
-    f"`Idempotency-Key`. {HIDDEN}",
-    responses=responses(401, 403, 404, 409, 422),
-)
-def acknowledge_bulletin(
-    bulletin_id: uuid.UUID,
-    session: SessionDep,
-    principal: BulletinsRead,
-    idem: IdempotencyDep,
-    body: Annotated[
-        AcknowledgementIn | None, Body(openapi_examples=samples.ACKNOWLEDGE_EXAMPLES)
-    ] = None,
-) -> JSONResponse:
-    note = body.note if body else None
-    return idem.respond(
-        session,
-        principal,
-        lambda: AcknowledgementRead.model_validate(
-            service.acknowledge(session, principal, bulletin_id, note)
-        ),
-    )
-
-
-@router.get(
-    "/{bulletin_id}/acknowledgements",
-    response_model=Page[AcknowledgementRead],
-    summary="Agencies that confirmed receipt",
-    description=f"Newest first. {HIDDEN}",
-    responses=responses(400, 401, 403, 404),
-)
-def list_acknowledgements(
-    bulletin_id: uuid.UUID,
-    session: SessionDep,
-    principal: BulletinsRead,
-    page: PageDep,
-    response: Response,
-) -> Page[AcknowledgementRead]:
-    rows, last = service.acknowledgements(session, principal, bulletin_id, page.slice)
-    return paging.respond(response, page, rows, last, AcknowledgementRead.model_validate)
-
-
-@public_router.get(
-    "/bulletins",
-    response_model=Page[BulletinPublic],
-    summary="Public feed of bulletins",
-    description="Published CLEAR bulletins, newest first. No authentication.",
-    responses=responses(400),
-)
-def public_bulletins(
-    session: SessionDep, page: PageDep, response: Response
-) -> Page[BulletinPublic]:
-    rows, last = service.public(session, page.slice)
-    return paging.respond(response, page, rows, last, BulletinPublic.model_validate)

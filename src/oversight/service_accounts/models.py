@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oversight.audit.recorder import Audited
+from oversight.audit.changes import Audited
 from oversight.db import Base, Timestamps, UUIDPk
 
 

@@ -1,0 +1,26 @@
+"""HTTP for the public feed: published CLEAR bulletins, for anyone (`/public/bulletins`)."""
+
+from fastapi import APIRouter, Response
+
+from oversight.bulletins import service
+from oversight.bulletins.schemas import BulletinPublic
+from oversight.errors import responses
+from oversight.web import paging
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
+
+router = APIRouter(prefix="/public", tags=["Bulletins"])
+
+
+@router.get(
+    "/bulletins",
+    response_model=Page[BulletinPublic],
+    summary="Public feed of bulletins",
+    description="Published CLEAR bulletins, newest first. No authentication.",
+    responses=responses(400),
+)
+def public_bulletins(
+    session: SessionDep, page: PageDep, response: Response
+) -> Page[BulletinPublic]:
+    rows, last = service.public(session, page.slice)
+    return paging.respond(response, page, rows, last, BulletinPublic.model_validate)

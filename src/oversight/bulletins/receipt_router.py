@@ -1,0 +1,65 @@
+"""HTTP for an agency's receipt of a bulletin: `/bulletins/{id}/acknowledge(ments)`."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
+from fastapi.responses import JSONResponse
+
+from oversight.auth.principal import BulletinsRead
+from oversight.bulletins import samples, service
+from oversight.bulletins.router import HIDDEN
+from oversight.bulletins.schemas import AcknowledgementIn, AcknowledgementRead
+from oversight.errors import responses
+from oversight.web import paging
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.paging import Page, PageDep
+from oversight.web.session import SessionDep
+
+router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
+
+
+@router.post(
+    "/{bulletin_id}/acknowledge",
+    status_code=201,
+    response_model=AcknowledgementRead,
+    summary="Confirm receipt for the caller's agency",
+    description="Once per agency (409 after that), for a published bulletin. Accepts "
+    f"`Idempotency-Key`. {HIDDEN}",
+    responses=responses(401, 403, 404, 409, 422),
+)
+def acknowledge_bulletin(
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsRead,
+    idem: IdempotencyDep,
+    body: Annotated[
+        AcknowledgementIn | None, Body(openapi_examples=samples.ACKNOWLEDGE_EXAMPLES)
+    ] = None,
+) -> JSONResponse:
+    note = body.note if body else None
+    return idem.respond(
+        session,
+        principal,
+        lambda: AcknowledgementRead.model_validate(
+            service.acknowledge(session, principal, bulletin_id, note)
+        ),
+    )
+
+
+@router.get(
+    "/{bulletin_id}/acknowledgements",
+    response_model=Page[AcknowledgementRead],
+    summary="Agencies that confirmed receipt",
+    description=f"Newest first. {HIDDEN}",
+    responses=responses(400, 401, 403, 404),
+)
+def list_acknowledgements(
+    bulletin_id: uuid.UUID,
+    session: SessionDep,
+    principal: BulletinsRead,
+    page: PageDep,
+    response: Response,
+) -> Page[AcknowledgementRead]:
+    rows, last = service.acknowledgements(session, principal, bulletin_id, page.slice)
+    return paging.respond(response, page, rows, last, AcknowledgementRead.model_validate)
