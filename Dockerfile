@@ -1,15 +1,22 @@
 # syntax=docker/dockerfile:1
 
-# Builder: build the wheel (with the migrations inside it) and install it into a venv.
+# Builder: install the locked dependencies (requirements/app.txt, hash-checked) into a venv,
+# then build the wheel (with the migrations inside it) with the locked hatchling
+# (requirements/build.txt, in a venv of its own) and add it to the venv without dependencies.
 FROM python:3.11-slim AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /build
-RUN python -m venv /opt/venv
+COPY requirements/app.txt requirements/build.txt ./requirements/
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --require-hashes -r requirements/app.txt \
+    && python -m venv /opt/build \
+    && /opt/build/bin/pip install --require-hashes -r requirements/build.txt
 COPY pyproject.toml README.md ./
 COPY alembic ./alembic
 COPY src ./src
-RUN /opt/venv/bin/pip wheel --no-deps --wheel-dir /wheels . \
-    && /opt/venv/bin/pip install /wheels/oversight-*.whl
+RUN /opt/build/bin/pip wheel --no-build-isolation --no-deps --wheel-dir /wheels . \
+    && /opt/venv/bin/pip install --no-deps /wheels/oversight-*.whl \
+    && /opt/venv/bin/pip check
 
 # Runtime: the venv alone, run by an unprivileged user; data and the generated secret
 # live in /var/lib/oversight (mount a volume there, or point OVERSIGHT_DATABASE_URL

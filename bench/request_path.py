@@ -8,7 +8,8 @@ runs in its own uvicorn process (one worker, 127.0.0.1), loaded by wrk (or, with
 a small httpx load generator) with 32 connections. A probe asks a cheap endpoint every 10 ms
 meanwhile; in a second phase one slow request (pg_sleep(0.5) on PostgreSQL, a half-second
 recursive query on SQLite) is always in flight, so the probe shows whether unrelated requests
-stall behind it. Needs the `bench` extra: `.venv/bin/pip install -e ".[bench]"`.
+stall behind it. Needs the `bench` extra, locked in requirements/bench.txt (`make bench`
+installs it: `.venv/bin/pip install --require-hashes -r requirements/bench.txt`).
 """
 
 import argparse

@@ -82,7 +82,7 @@ def chromium() -> Iterator["Browser"]:
         why = (
             f"no Chromium at {CHROMIUM} (apt-get install chromium)"
             if not CHROMIUM.is_file()
-            else "the playwright package is missing (pip install -e '.[test]')"
+            else "the playwright package is missing (`make test` installs it)"
         )
         if _in_ci():
             pytest.fail(f"browser tests must run in CI: {why}")
