@@ -53,22 +53,29 @@ def prepare_worker(app: FastAPI) -> None:
     gc.freeze()
 
 
+# In the order the docs list them.
+ROUTERS = (
+    auth_router,
+    me_router,
+    bulletins_router,
+    receipt_router,
+    public_router,
+    meetings_router,
+    minutes_router,
+    actions_router,
+    agencies_router,
+    users_router,
+    service_accounts_router,
+    audit_router,
+)
+
+
 def api_router() -> APIRouter:
     # Any request may be refused before it reaches a route (see middleware.py): NUL in its
     # target (400), a body too slow to arrive (408) or too large (413).
     api = APIRouter(prefix=API_PREFIX, responses=errors.responses(400, 408, 413))
-    api.include_router(auth_router.router)
-    api.include_router(me_router.router)
-    api.include_router(bulletins_router.router)
-    api.include_router(receipt_router.router)
-    api.include_router(public_router.router)
-    api.include_router(meetings_router.router)
-    api.include_router(minutes_router.router)
-    api.include_router(actions_router.router)
-    api.include_router(agencies_router.router)
-    api.include_router(users_router.router)
-    api.include_router(service_accounts_router.router)
-    api.include_router(audit_router.router)
+    for module in ROUTERS:
+        api.include_router(module.router)
     return api
 
 

@@ -60,22 +60,16 @@ def note_reclassification(item: Classified, changes: dict[str, Any]) -> bool:
 
 def recipient_tables(item_table: str) -> tuple[Table, Table]:
     """The two index tables of a classified model: (item, agency) and (item, user)."""
-    agencies = Table(
-        f"{item_table}_recipient_agency",
+    return _index(item_table, "agency", "agency"), _index(item_table, "user", "user_account")
+
+
+def _index(item_table: str, recipient: str, target: str) -> Table:
+    key = f"{recipient}_id"
+    item = ForeignKey(f"{item_table}.id", ondelete="CASCADE")
+    return Table(
+        f"{item_table}_recipient_{recipient}",
         Base.metadata,
-        Column(
-            "item_id", Uuid, ForeignKey(f"{item_table}.id", ondelete="CASCADE"), primary_key=True
-        ),
-        Column("agency_id", Uuid, ForeignKey("agency.id"), primary_key=True),
-        Index(f"ix_{item_table}_recipient_agency_agency", "agency_id", "item_id"),
+        Column("item_id", Uuid, item, primary_key=True),
+        Column(key, Uuid, ForeignKey(f"{target}.id"), primary_key=True),
+        Index(f"ix_{item_table}_recipient_{recipient}_{recipient}", key, "item_id"),
     )
-    users = Table(
-        f"{item_table}_recipient_user",
-        Base.metadata,
-        Column(
-            "item_id", Uuid, ForeignKey(f"{item_table}.id", ondelete="CASCADE"), primary_key=True
-        ),
-        Column("user_id", Uuid, ForeignKey("user_account.id"), primary_key=True),
-        Index(f"ix_{item_table}_recipient_user_user", "user_id", "item_id"),
-    )
-    return agencies, users

@@ -11,7 +11,7 @@ from oversight.access.repository import ClassifiedRepository
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.status import CLOSED, ActionStatus
 from oversight.agencies.models import Agency
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.users.models import User
 
 CLOSED_VALUES = [s.value for s in CLOSED]
@@ -44,16 +44,14 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
     resource = "action"
 
     def listing(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
-        filters: list[Any] = []
-        for column, value in (
-            (ActionItem.status, f.status),
-            (ActionItem.owner_agency_id, f.owner_agency_id),
-            (ActionItem.assignee_user_id, f.assignee_id),
-            (ActionItem.meeting_id, f.meeting_id),
-            (ActionItem.bulletin_id, f.bulletin_id),
-        ):
-            if value is not None:
-                filters.append(column == value)
+        a = ActionItem
+        filters = equals(
+            (a.status, f.status),
+            (a.owner_agency_id, f.owner_agency_id),
+            (a.assignee_user_id, f.assignee_id),
+            (a.meeting_id, f.meeting_id),
+            (a.bulletin_id, f.bulletin_id),
+        )
         if f.overdue is not None:
             clause = overdue_clause(f.today)
             filters.append(clause if f.overdue else not_(clause))

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
 from oversight.actions import clock, progress, samples, service
@@ -22,10 +22,10 @@ from oversight.actions.status import ActionStatus
 from oversight.auth.principal import ActionsRead, ActionsWrite
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import ExpectedVersion, TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import children, lifecycle
 from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/actions", tags=["Actions"])
@@ -48,7 +48,6 @@ WHO = (
     responses=responses(401, 403, 409, 422),
 )
 def create_action(
-    request: Request,
     body: Annotated[ActionCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
@@ -62,7 +61,7 @@ def create_action(
         session,
         principal,
         produce,
-        location=lambda out: location(request, "get_action", action_id=out.id),
+        at=("get_action", "action_id"),
     )
 
 
@@ -80,7 +79,6 @@ def list_actions(
     session: SessionDep,
     principal: ActionsRead,
     page: PageDep,
-    response: Response,
     status: ActionStatus | None = None,
     owner_agency_id: uuid.UUID | None = None,
     assignee: Annotated[
@@ -101,8 +99,7 @@ def list_actions(
         overdue=overdue,
         due_before=due_before,
     )
-    rows, last = service.listing(session, principal, filters, page.slice)
-    return paging.respond(response, page, service.present(session, principal, rows), last)
+    return paging.respond(page, service.listing(session, principal, filters, page.slice))
 
 
 @router.get(
@@ -113,16 +110,24 @@ def list_actions(
     responses=responses(401, 403, 404),
 )
 def get_action(
-    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, response: Response
+    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, tagged: TaggedDep
 ) -> ActionRead:
-    action = service.get(session, principal, action_id)
-    set_etag(response, action.version)
-    return service.present(session, principal, [action])[0]
+    return tagged(
+        service.present(session, principal, [service.get(session, principal, action_id)])[0]
+    )
 
 
-@router.patch(
+lifecycle(
+    router,
     "/{action_id}",
-    response_model=ActionRead,
+    name="patch_action",
+    id_param="action_id",
+    principal=ActionsWrite,
+    step=service.patch,
+    answer=ActionRead,
+    body=Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
+    method="PATCH",
+    show=lambda action: action,
     summary="Edit, reclassify or move an action item",
     description=f"Scope `actions:write`. "
     f"{WHO} Needs `If-Match`. A status change is also written to the progress "
@@ -130,17 +135,6 @@ def get_action(
     f"the allowed ones. {LINKS} {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def patch_action(
-    action_id: uuid.UUID,
-    body: Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
-    session: SessionDep,
-    principal: ActionsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> ActionRead:
-    action = service.patch(session, principal, action_id, body, expected_version)
-    set_etag(response, action.version)
-    return service.present(session, principal, [action])[0]
 
 
 @router.post(
@@ -155,7 +149,6 @@ def patch_action(
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def post_update(
-    request: Request,
     action_id: uuid.UUID,
     body: Annotated[ActionUpdateIn, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
     session: SessionDep,
@@ -174,23 +167,20 @@ def post_update(
         session,
         principal,
         produce,
-        location=lambda out: location(request, "list_updates", action_id=action_id),
+        at=("list_updates", "action_id"),
+        at_id=action_id,
     )
 
 
-@router.get(
+children(
+    router,
     "/{action_id}/updates",
-    response_model=Page[ActionUpdateRead],
+    name="list_updates",
+    id_param="action_id",
+    principal=ActionsRead,
+    fetch=progress.updates,
+    item=ActionUpdateRead,
     summary="The progress log of an action item",
     description=f"Scope `actions:read`. Newest first; append-only. {HIDDEN}",
     responses=responses(400, 401, 403, 404),
 )
-def list_updates(
-    action_id: uuid.UUID,
-    session: SessionDep,
-    principal: ActionsRead,
-    page: PageDep,
-    response: Response,
-) -> Page[ActionUpdateRead]:
-    rows, last = progress.updates(session, principal, action_id, page.slice)
-    return paging.respond(response, page, rows, last, ActionUpdateRead.model_validate)

@@ -58,7 +58,7 @@ def patch(
     action_id: uuid.UUID,
     body: ActionPatch,
     expected_version: int | None,
-) -> ActionItem:
+) -> ActionRead:
     repo = ActionRepository(session, principal)
     action = repo.get(action_id, for_update=True)
     fields = body.model_fields_set
@@ -86,18 +86,19 @@ def patch(
     if body.status is not None and body.status != action.status:
         session.add(move(principal, action, body.status, body.note))
     session.flush()
-    return action
+    return present(session, principal, [action])[0]
 
 
 def listing(
     session: Session, principal: Principal, f: ActionFilters, page: PageSlice
-) -> tuple[list[ActionItem], Key | None]:
-    """A page of actions; filtering by a meeting or bulletin the caller cannot read finds
-    nothing, so the filter cannot tell whether that item exists."""
+) -> tuple[list[ActionRead], Key | None]:
+    """A page of actions as the caller sees them; filtering by a meeting or bulletin the
+    caller cannot read finds nothing, so the filter cannot tell whether that item exists."""
     for resource, item_id in (("meeting", f.meeting_id), ("bulletin", f.bulletin_id)):
         if item_id is not None and not links.readable(session, principal, resource, item_id):
             f.nothing = True
-    return ActionRepository(session, principal).listing(f, page)
+    rows, last = ActionRepository(session, principal).listing(f, page)
+    return present(session, principal, rows), last
 
 
 def for_meeting(session: Session, principal: Principal, meeting_id: uuid.UUID) -> list[ActionRead]:

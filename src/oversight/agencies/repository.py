@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from oversight.agencies.models import Agency, AgencyStatus, Sector
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 
 
 def get(session: Session, agency_id: uuid.UUID) -> Agency | None:
@@ -41,11 +41,7 @@ def listing(
     sector: Sector | None = None,
 ) -> tuple[list[Agency], Key | None]:
     """Agencies by name."""
-    stmt = select(Agency)
-    if status is not None:
-        stmt = stmt.where(Agency.status == status)
-    if sector is not None:
-        stmt = stmt.where(Agency.sector == sector)
+    stmt = select(Agency).where(*equals((Agency.status, status), (Agency.sector, sector)))
     return keyset(session, stmt, [Agency.name, Agency.id], page, descending=False)
 
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from oversight.agencies import service
@@ -12,17 +12,16 @@ from oversight.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from oversight.auth.principal import AdminScope, AnyPrincipal
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/agencies", tags=["Agencies"])
 
 
-def _read(response: Response, agency: Agency) -> AgencyRead:
-    set_etag(response, agency.version)
+def _read(agency: Agency) -> AgencyRead:
     return AgencyRead.model_validate(agency)
 
 
@@ -37,12 +36,12 @@ def list_agencies(
     session: SessionDep,
     principal: AnyPrincipal,
     page: PageDep,
-    response: Response,
     status: Annotated[AgencyStatus | None, Query()] = None,
     sector: Annotated[Sector | None, Query()] = None,
 ) -> Page[AgencyRead]:
-    rows, last = service.listing(session, page.slice, status, sector)
-    return paging.respond(response, page, rows, last, AgencyRead.model_validate)
+    return paging.respond(
+        page, service.listing(session, page.slice, status, sector), AgencyRead.model_validate
+    )
 
 
 @router.post(
@@ -54,7 +53,6 @@ def list_agencies(
     responses=responses(401, 403, 409, 422),
 )
 def create_agency(
-    request: Request,
     session: SessionDep,
     principal: AdminScope,
     idem: IdempotencyDep,
@@ -64,7 +62,7 @@ def create_agency(
         session,
         principal,
         lambda: AgencyRead.model_validate(service.create(session, principal, body)),
-        location=lambda out: location(request, "get_agency", agency_id=out.id),
+        at=("get_agency", "agency_id"),
     )
 
 
@@ -76,33 +74,39 @@ def create_agency(
     responses=responses(401, 404, 422),
 )
 def get_agency(
-    session: SessionDep, principal: AnyPrincipal, response: Response, agency_id: uuid.UUID
+    session: SessionDep, principal: AnyPrincipal, tagged: TaggedDep, agency_id: uuid.UUID
 ) -> AgencyRead:
-    return _read(response, service.get(session, agency_id))
+    return tagged(_read(service.get(session, agency_id)))
 
 
-@router.patch(
+lifecycle(
+    router,
     "/{agency_id}",
-    response_model=AgencyRead,
+    name="update_agency",
+    id_param="agency_id",
+    principal=AdminScope,
+    step=service.update,
+    answer=AgencyRead,
+    body=AgencyUpdate,
+    method="PATCH",
+    show=None,
     summary="Change an agency",
     description="Scope `admin`, role `admin`; needs `If-Match`. Suspension has its own action.",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def update_agency(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    agency_id: uuid.UUID,
-    body: AgencyUpdate,
-    expected_version: ExpectedVersion,
-) -> AgencyRead:
-    agency = service.update(session, principal, agency_id, body, expected_version)
-    return _read(response, agency)
 
 
-@router.post(
+lifecycle(
+    router,
     "/{agency_id}/suspend",
-    response_model=AgencyRead,
+    name="suspend_agency",
+    id_param="agency_id",
+    principal=AdminScope,
+    step=service.suspend,
+    answer=AgencyRead,
+    body=None,
+    method="POST",
+    show=None,
     summary="Suspend an agency",
     description="Scope `admin`, role `admin`. Every token of the agency's users and service "
     "accounts stops working on the next request, for good (after a reinstatement they log in "
@@ -110,28 +114,20 @@ def update_agency(
     "agency is refused (409).",
     responses=responses(401, 403, 404, 409, 412),
 )
-def suspend_agency(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    agency_id: uuid.UUID,
-    expected_version: ExpectedVersion,
-) -> AgencyRead:
-    return _read(response, service.suspend(session, principal, agency_id, expected_version))
 
 
-@router.post(
+lifecycle(
+    router,
     "/{agency_id}/reinstate",
-    response_model=AgencyRead,
+    name="reinstate_agency",
+    id_param="agency_id",
+    principal=AdminScope,
+    step=service.reinstate,
+    answer=AgencyRead,
+    body=None,
+    method="POST",
+    show=None,
     summary="Reinstate a suspended agency",
     description="Scope `admin`, role `admin`. `If-Match` is checked when sent.",
     responses=responses(401, 403, 404, 412),
 )
-def reinstate_agency(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    agency_id: uuid.UUID,
-    expected_version: ExpectedVersion,
-) -> AgencyRead:
-    return _read(response, service.reinstate(session, principal, agency_id, expected_version))

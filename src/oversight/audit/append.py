@@ -19,24 +19,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 
-from oversight.audit.chain import canonical_parts
+from oversight.audit.chain import RECORD_FIELDS, canonical_parts
 from oversight.audit.models import AuditRecord
 
 # Every field of a record but seq, prev_hash and hash, in this order.
-FIELDS = (
-    "at",
-    "actor_type",
-    "actor_id",
-    "agency_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "outcome",
-    "changes",
-    "ip",
-    "user_agent",
-    "request_id",
-)
+FIELDS = RECORD_FIELDS
 _PENDING = "INSERT INTO audit_pending (a, b, c) VALUES (%s, %s, %s)"
 _LINK = (  # built once from the constant FIELDS
     f"INSERT INTO audit_record (seq, prev_hash, hash, {', '.join(FIELDS)}) "  # noqa: S608

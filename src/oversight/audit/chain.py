@@ -19,22 +19,12 @@ from sqlalchemy.orm import Session
 
 from oversight.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor_type",
-    "actor_id",
-    "agency_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "outcome",
-    "changes",
-    "ip",
-    "user_agent",
-    "request_id",
-    "prev_hash",
+# What a record says, in the order an append writes it (all but its place in the chain).
+RECORD_FIELDS = (
+    *("at", "actor_type", "actor_id", "agency_id", "action", "resource_type", "resource_id"),
+    *("outcome", "changes", "ip", "user_agent", "request_id"),
 )
+HASHED_FIELDS = ("seq", *RECORD_FIELDS, "prev_hash")
 BATCH = 2000
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import chain
 from oversight.audit.models import AuditRecord
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,25 +26,22 @@ class AuditFilter:
     until: datetime | None = None
 
 
+EXACT = ("actor_id", "agency_id", "action", "resource_type", "resource_id")
+
+
 def listing(
     session: Session, f: AuditFilter, page: PageSlice
 ) -> tuple[list[AuditRecord], Key | None]:
     """Records newest first, by `seq` (the chain's order; never by time)."""
-    stmt = select(AuditRecord)
-    for column, value in (
-        (AuditRecord.actor_id, f.actor_id),
-        (AuditRecord.agency_id, f.agency_id),
-        (AuditRecord.action, f.action),
-        (AuditRecord.resource_type, f.resource_type),
-        (AuditRecord.resource_id, f.resource_id),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+    r = AuditRecord
+    filters = equals(
+        *((getattr(r, name), getattr(f, name)) for name in EXACT),
+    )
     if f.since is not None:
-        stmt = stmt.where(AuditRecord.at >= f.since)
+        filters.append(r.at >= f.since)
     if f.until is not None:
-        stmt = stmt.where(AuditRecord.at < f.until)
-    return keyset(session, stmt, [AuditRecord.seq], page)
+        filters.append(r.at < f.until)
+    return keyset(session, select(r).where(*filters), [r.seq], page)
 
 
 def export_line(row: Any) -> str:

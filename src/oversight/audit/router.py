@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from oversight.audit import service
@@ -45,7 +45,6 @@ def list_audit(
     session: SessionDep,
     principal: AuditRead,
     page: PageDep,
-    response: Response,
     actor_id: Annotated[
         str | None, Query(max_length=64, description="A user or service account id, or `system`")
     ] = None,
@@ -57,8 +56,9 @@ def list_audit(
     until: Annotated[Timestamp | None, Query()] = None,
 ) -> Page[AuditRecordRead]:
     f = AuditFilter(actor_id, agency_id, action, resource_type, resource_id, since, until)
-    rows, last = service.listing(session, f, page.slice)
-    return paging.respond(response, page, rows, last, AuditRecordRead.model_validate)
+    return paging.respond(
+        page, service.listing(session, f, page.slice), AuditRecordRead.model_validate
+    )
 
 
 @router.get(

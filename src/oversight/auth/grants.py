@@ -70,15 +70,41 @@ def requested_scopes(scope: str | None) -> frozenset[str] | None:
     return wanted
 
 
+def too_many(wait: int | None, what: str) -> TooManyRequests | None:
+    """429 with `Retry-After` when a limit says to wait, else None."""
+    if wait is None:
+        return None
+    return TooManyRequests(f"Too many {what}; try again later", headers={"Retry-After": str(wait)})
+
+
 def rate_limited(session: Session, caller: Caller) -> ProblemError | None:
     limit = throttle.token_rate(caller.settings)
     wait = throttle.hit(session, limit, caller.key(limit, caller.address))
-    if wait is None:
+    return too_many(wait, "token requests from your address")
+
+
+def refused_scope(
+    session: Session,
+    requested: frozenset[str] | None,
+    allowed: frozenset[str],
+    resource: tuple[str, uuid.UUID],
+    actor: Actor,
+) -> OAuthError | None:
+    """A scope beyond the account's, asked for with the right credentials: no login, but on
+    the record (it says the credentials were right)."""
+    if requested is None or requested <= allowed:
         return None
-    return TooManyRequests(
-        "Too many token requests from your address; try again later",
-        headers={"Retry-After": str(wait)},
+    beyond = format_scope(requested - allowed)
+    record(
+        session,
+        "auth.login_denied",
+        resource_type=resource[0],
+        resource_id=resource[1],
+        outcome="denied",
+        changes={"reason": "invalid_scope", "scope": beyond},
+        actor=actor,
     )
+    return OAuthError("invalid_scope", f"Scope not allowed: {beyond}")
 
 
 def who(known: bool, caller: Caller, name: str) -> dict[str, str]:
@@ -110,19 +136,9 @@ def client_credentials(
         return OAuthError("invalid_client", BAD_CLIENT, status=401)
     actor = Actor("service", str(sa.id), str(sa.agency_id))
     allowed = frozenset(sa.scopes)
-    if requested is not None and not requested <= allowed:
-        record(
-            session,
-            "auth.login_denied",
-            resource_type="service_account",
-            resource_id=sa.id,
-            outcome="denied",
-            changes={"reason": "invalid_scope", "scope": format_scope(requested - allowed)},
-            actor=actor,
-        )
-        return OAuthError(
-            "invalid_scope", f"Scope not allowed: {format_scope(requested - allowed)}"
-        )
+    denied = refused_scope(session, requested, allowed, ("service_account", sa.id), actor)
+    if denied is not None:
+        return denied
     scope = format_scope(requested or allowed)
     record(
         session,
@@ -148,12 +164,7 @@ def failed_clients_refusal(session: Session, caller: Caller) -> ProblemError | N
     id); an address that keeps failing is slowed down instead."""
     limit = throttle.client_failures(caller.settings)
     wait = throttle.peek(session, limit, caller.key(limit, caller.address))
-    if wait is None:
-        return None
-    return TooManyRequests(
-        "Too many failed client authentications from your address; try again later",
-        headers={"Retry-After": str(wait)},
-    )
+    return too_many(wait, "failed client authentications from your address")
 
 
 def note_failed_client(

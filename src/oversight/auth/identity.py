@@ -1,5 +1,7 @@
 """Who the caller is, as `GET /me` shows it: a person or a partner system, and its agency."""
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from oversight.agencies.models import Agency
@@ -13,25 +15,14 @@ def whoami(session: Session, principal: Principal) -> MeRead:
     agency = MeAgency.model_validate(
         session.get_one(Agency, principal.agency_id), from_attributes=True
     )
-    scopes = sorted(principal.scopes)
+    own: dict[str, Any]
     if principal.kind == "user":
         user = session.get_one(User, principal.id)
-        return MeRead(
-            kind="user",
-            id=user.id,
-            display_name=user.display_name,
-            email=user.email,
-            agency=agency,
-            roles=sorted(user.roles),
-            scopes=scopes,
-        )
-    sa = session.get_one(ServiceAccount, principal.id)
+        own = {"display_name": user.display_name, "email": user.email, "roles": user.roles}
+    else:
+        sa = session.get_one(ServiceAccount, principal.id)
+        own = {"display_name": sa.name, "client_id": sa.client_id, "roles": []}
+    own["roles"] = sorted(own["roles"])
     return MeRead(
-        kind="service",
-        id=sa.id,
-        display_name=sa.name,
-        client_id=sa.client_id,
-        agency=agency,
-        roles=[],
-        scopes=scopes,
+        kind=principal.kind, id=principal.id, agency=agency, scopes=sorted(principal.scopes), **own
     )

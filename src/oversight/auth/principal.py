@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
@@ -74,38 +74,26 @@ oauth2 = BearerOAuth2(
 
 def load_principal(session: Session, claims: AccessClaims) -> Principal:
     """Confirm, in one indexed lookup, that the token's claims still stand."""
-    if claims.kind == "user":
-        row = session.execute(
-            select(
-                User.is_active,
-                User.token_version,
-                User.roles,
-                User.agency_id,
-                Agency.status,
-                Agency.token_version.label("agency_version"),
-            )
-            .join(Agency, Agency.id == User.agency_id)
-            .where(User.id == claims.sub)
-        ).first()
-        roles = frozenset(row.roles) if row else frozenset()
-        allowed = scopes_for_roles(roles)
-    elif claims.kind == "service":
-        row = session.execute(
-            select(
-                ServiceAccount.is_active,
-                ServiceAccount.token_version,
-                ServiceAccount.scopes,
-                ServiceAccount.agency_id,
-                Agency.status,
-                Agency.token_version.label("agency_version"),
-            )
-            .join(Agency, Agency.id == ServiceAccount.agency_id)
-            .where(ServiceAccount.id == claims.sub)
-        ).first()
-        roles = frozenset()
-        allowed = frozenset(row.scopes) if row else frozenset()
-    else:
+    if claims.kind not in ("user", "service"):
         raise Unauthorized("Access token is of an unknown kind")
+    holder: Any = User if claims.kind == "user" else ServiceAccount
+    # A person's scopes follow from its roles; a partner system's are granted to it.
+    grants = User.roles if claims.kind == "user" else ServiceAccount.scopes
+    row = session.execute(
+        select(
+            holder.is_active,
+            holder.token_version,
+            grants.label("grants"),
+            holder.agency_id,
+            Agency.status,
+            Agency.token_version.label("agency_version"),
+        )
+        .join(Agency, Agency.id == holder.agency_id)
+        .where(holder.id == claims.sub)
+    ).first()
+    granted = frozenset(row.grants) if row else frozenset()
+    roles = granted if claims.kind == "user" else frozenset()
+    allowed = scopes_for_roles(roles) if claims.kind == "user" else granted
     if (
         row is None
         or not row.is_active

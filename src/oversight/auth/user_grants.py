@@ -6,6 +6,7 @@ router then checks the password outside any transaction and database slot;
 `finish_password_login` decides, records and issues. A refresh needs no slow hash.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,8 @@ from oversight.auth.grants import (
     OAuthError,
     TokenGrant,
     rate_limited,
+    refused_scope,
+    too_many,
     user_grant,
     who,
 )
@@ -27,7 +30,7 @@ from oversight.auth.passwords import secret_digest
 from oversight.auth.repository import Login
 from oversight.auth.scopes import format_scope, parse_scope, scopes_for_roles
 from oversight.db import utcnow
-from oversight.errors import ProblemError, TooManyRequests
+from oversight.errors import ProblemError
 from oversight.users.models import User
 
 
@@ -45,22 +48,35 @@ def open_password_login(session: Session, caller: Caller, email: str) -> Opened 
     login = repository.login_of(session, email)
     limit = throttle.login_lockout(caller.settings)
     counter = throttle.account_key(login.user_id) if login else caller.key(limit, email)
-    wait = throttle.hit(session, limit, counter)
-    if wait is not None:
-        record(
-            session,
-            "auth.lockout",
-            resource_type="user" if login else None,
-            resource_id=login.user_id if login else None,
-            outcome="denied",
-            changes=who(login is not None, caller, email),
-            actor=ANONYMOUS,
+    locked = too_many(throttle.hit(session, limit, counter), "failed logins for this account")
+    if locked is not None:
+        _anonymous(
+            session, "auth.lockout", "denied", login.user_id if login else None, caller, email
         )
-        return TooManyRequests(
-            "Too many failed logins for this account; try again later",
-            headers={"Retry-After": str(wait)},
-        )
+        return locked
     return Opened(login)
+
+
+def _anonymous(
+    session: Session,
+    action: str,
+    outcome: str,
+    user_id: uuid.UUID | None,
+    caller: Caller,
+    email: str,
+) -> None:
+    """An attempt on an account by someone not (yet) known to be its holder."""
+    kind = "user" if user_id is not None else None
+    changes = who(user_id is not None, caller, email)
+    record(
+        session,
+        action,
+        resource_type=kind,
+        resource_id=user_id,
+        outcome=outcome,
+        changes=changes,
+        actor=ANONYMOUS,
+    )
 
 
 def finish_password_login(
@@ -82,32 +98,16 @@ def finish_password_login(
         or not user.is_active
         or agency.status != "active"
     ):
-        record(
-            session,
-            "auth.login_failed",
-            resource_type="user" if user else None,
-            resource_id=user.id if user else None,
-            outcome="failure",
-            changes=who(user is not None, caller, email),
-            actor=ANONYMOUS,
+        _anonymous(
+            session, "auth.login_failed", "failure", user.id if user else None, caller, email
         )
         return OAuthError("invalid_grant", BAD_LOGIN)
     actor = Actor("user", str(user.id), str(user.agency_id))
     allowed = scopes_for_roles(frozenset(user.roles))
-    if requested is not None and not requested <= allowed:
-        # Not a login: the lockout count stands, and the refusal is on the record.
-        record(
-            session,
-            "auth.login_denied",
-            resource_type="user",
-            resource_id=user.id,
-            outcome="denied",
-            changes={"reason": "invalid_scope", "scope": format_scope(requested - allowed)},
-            actor=actor,
-        )
-        return OAuthError(
-            "invalid_scope", f"Scope not allowed: {format_scope(requested - allowed)}"
-        )
+    # Not a login: the lockout count stands, and the refusal is on the record.
+    denied = refused_scope(session, requested, allowed, ("user", user.id), actor)
+    if denied is not None:
+        return denied
     granted = requested or allowed
     throttle.clear(session, throttle.account_key(user.id))
     user.last_login_at = utcnow()

@@ -1,6 +1,6 @@
 """HTTP for the public feed: published CLEAR bulletins, for anyone (`/public/bulletins`)."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from oversight.bulletins import service
 from oversight.bulletins.schemas import BulletinPublic
@@ -19,8 +19,5 @@ router = APIRouter(prefix="/public", tags=["Bulletins"])
     description="Published CLEAR bulletins, newest first. No authentication.",
     responses=responses(400),
 )
-def public_bulletins(
-    session: SessionDep, page: PageDep, response: Response
-) -> Page[BulletinPublic]:
-    rows, last = service.public(session, page.slice)
-    return paging.respond(response, page, rows, last, BulletinPublic.model_validate)
+def public_bulletins(session: SessionDep, page: PageDep) -> Page[BulletinPublic]:
+    return paging.respond(page, service.public(session, page.slice), BulletinPublic.model_validate)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import BulletinsRead
@@ -11,9 +11,8 @@ from oversight.bulletins import samples, service
 from oversight.bulletins.router import HIDDEN
 from oversight.bulletins.schemas import AcknowledgementIn, AcknowledgementRead
 from oversight.errors import responses
-from oversight.web import paging
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.paging import Page, PageDep
+from oversight.web.routes import children
 from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
@@ -47,19 +46,15 @@ def acknowledge_bulletin(
     )
 
 
-@router.get(
+children(
+    router,
     "/{bulletin_id}/acknowledgements",
-    response_model=Page[AcknowledgementRead],
+    name="list_acknowledgements",
+    id_param="bulletin_id",
+    principal=BulletinsRead,
+    fetch=service.acknowledgements,
+    item=AcknowledgementRead,
     summary="Agencies that confirmed receipt",
     description=f"Newest first. {HIDDEN}",
     responses=responses(400, 401, 403, 404),
 )
-def list_acknowledgements(
-    bulletin_id: uuid.UUID,
-    session: SessionDep,
-    principal: BulletinsRead,
-    page: PageDep,
-    response: Response,
-) -> Page[AcknowledgementRead]:
-    rows, last = service.acknowledgements(session, principal, bulletin_id, page.slice)
-    return paging.respond(response, page, rows, last, AcknowledgementRead.model_validate)

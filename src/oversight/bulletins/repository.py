@@ -22,7 +22,7 @@ from oversight.bulletins.models import (
     BulletinStatus,
 )
 from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 
 
 def sector_clause(dialect: str, sector: str) -> ColumnElement[bool]:
@@ -50,11 +50,8 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
     resource = "bulletin"
 
     def _filtered(self, f: BulletinFilters, *, text: bool = True) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = []
-        for name in ("status", "tlp", "category", "severity", "agency_id"):
-            value = getattr(f, name)
-            if value is not None:
-                conds.append(getattr(Bulletin, name) == value)
+        exact = ("status", "tlp", "category", "severity", "agency_id")
+        conds = equals(*((getattr(Bulletin, name), getattr(f, name)) for name in exact))
         if f.updated_after is not None:
             conds.append(Bulletin.updated_at > f.updated_after)
         dialect = _dialect(self.session)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
 from oversight.access.classification import TLP
@@ -20,10 +20,10 @@ from oversight.bulletins.schemas import (
 )
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import children, lifecycle
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
@@ -48,7 +48,6 @@ def _read(bulletin: object) -> BulletinRead:
     responses=responses(401, 403, 409, 422),
 )
 def create_bulletin(
-    request: Request,
     body: Annotated[BulletinCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: BulletinsWrite,
@@ -58,7 +57,7 @@ def create_bulletin(
         session,
         principal,
         lambda: _read(service.create(session, principal, body)),
-        location=lambda out: location(request, "get_bulletin", bulletin_id=out.id),
+        at=("get_bulletin", "bulletin_id"),
     )
 
 
@@ -73,7 +72,6 @@ def create_bulletin(
 )
 def list_bulletins(
     request: Request,
-    response: Response,
     session: SessionDep,
     principal: BulletinsRead,
     page: PageDep,
@@ -99,8 +97,9 @@ def list_bulletins(
         updated_after=updated_after,
     )
     plan = request.app.state.search_plan
-    rows, last = service.listing(session, principal, filters, page.slice, plan)
-    return paging.respond(response, page, rows, last, _read)
+    return paging.respond(
+        page, service.listing(session, principal, filters, page.slice, plan), _read
+    )
 
 
 @router.get(
@@ -112,89 +111,75 @@ def list_bulletins(
     responses=responses(401, 403, 404),
 )
 def get_bulletin(
-    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, response: Response
+    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, tagged: TaggedDep
 ) -> BulletinRead:
-    bulletin = service.get(session, principal, bulletin_id)
-    set_etag(response, bulletin.version)
-    return _read(bulletin)
+    return tagged(_read(service.get(session, principal, bulletin_id)))
 
 
-@router.patch(
+lifecycle(
+    router,
     "/{bulletin_id}",
-    response_model=BulletinRead,
+    name="update_bulletin",
+    id_param="bulletin_id",
+    principal=BulletinsWrite,
+    step=service.update,
+    answer=BulletinRead,
+    body=Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
+    method="PATCH",
+    show=None,
     summary="Edit or reclassify a bulletin",
     description="Editors of the owning agency; needs `If-Match`. Each edit of a published "
     "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited. Only they may "
     f"change its classification, and every change is audited. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def update_bulletin(
-    bulletin_id: uuid.UUID,
-    body: Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
-    session: SessionDep,
-    principal: BulletinsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> BulletinRead:
-    bulletin = service.update(session, principal, bulletin_id, body, expected_version)
-    set_etag(response, bulletin.version)
-    return _read(bulletin)
 
 
-@router.post(
+lifecycle(
+    router,
     "/{bulletin_id}/publish",
-    response_model=BulletinRead,
+    name="publish_bulletin",
+    id_param="bulletin_id",
+    principal=BulletinsWrite,
+    step=service.publish,
+    answer=BulletinRead,
+    body=None,
+    method="POST",
+    show=None,
     summary="Publish a draft",
     description="Editors of the owning agency; needs `If-Match`. From then on its `tlp` and "
     f"recipients decide who may read it. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 428),
 )
-def publish_bulletin(
-    bulletin_id: uuid.UUID,
-    session: SessionDep,
-    principal: BulletinsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> BulletinRead:
-    bulletin = service.publish(session, principal, bulletin_id, expected_version)
-    set_etag(response, bulletin.version)
-    return _read(bulletin)
 
 
-@router.post(
+lifecycle(
+    router,
     "/{bulletin_id}/withdraw",
-    response_model=BulletinRead,
+    name="withdraw_bulletin",
+    id_param="bulletin_id",
+    principal=BulletinsWrite,
+    step=lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
+    answer=BulletinRead,
+    body=Withdrawal,
+    method="POST",
+    show=None,
     summary="Withdraw a published bulletin",
     description="Editors of the owning agency; needs `If-Match` and a `reason`. Its readers "
     f"still see it, marked withdrawn with the reason. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def withdraw_bulletin(
-    bulletin_id: uuid.UUID,
-    body: Withdrawal,
-    session: SessionDep,
-    principal: BulletinsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> BulletinRead:
-    bulletin = service.withdraw(session, principal, bulletin_id, body.reason, expected_version)
-    set_etag(response, bulletin.version)
-    return _read(bulletin)
 
 
-@router.get(
+children(
+    router,
     "/{bulletin_id}/revisions",
-    response_model=Page[RevisionRead],
+    name="list_revisions",
+    id_param="bulletin_id",
+    principal=BulletinsRead,
+    fetch=service.revisions,
+    item=RevisionRead,
     summary="Published revisions of a bulletin",
     description=f"Newest first; number 1 is the text as first published. {HIDDEN}",
     responses=responses(400, 401, 403, 404),
 )
-def list_revisions(
-    bulletin_id: uuid.UUID,
-    session: SessionDep,
-    principal: BulletinsRead,
-    page: PageDep,
-    response: Response,
-) -> Page[RevisionRead]:
-    rows, last = service.revisions(session, principal, bulletin_id, page.slice)
-    return paging.respond(response, page, rows, last, RevisionRead.model_validate)

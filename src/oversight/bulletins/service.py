@@ -172,15 +172,21 @@ def _copied(value: Any) -> Any:
 def revisions(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice
 ) -> tuple[list[BulletinRevision], Key | None]:
-    repo = BulletinRepository(session, principal)
-    return repo.revisions(repo.get(bulletin_id), page)
+    return _of_readable(session, principal, bulletin_id, page, BulletinRepository.revisions)
 
 
 def acknowledgements(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice
 ) -> tuple[list[BulletinAcknowledgement], Key | None]:
+    return _of_readable(session, principal, bulletin_id, page, BulletinRepository.acknowledgements)
+
+
+def _of_readable(
+    session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice, rows: Any
+) -> Any:
+    """What hangs below a bulletin, reached only through one the caller reads (404)."""
     repo = BulletinRepository(session, principal)
-    return repo.acknowledgements(repo.get(bulletin_id), page)
+    return rows(repo, repo.get(bulletin_id), page)
 
 
 def acknowledge(

@@ -1,4 +1,4 @@
-"""Keyset reads: one page of a query in key order, and the key to go on from.
+"""Keyset reads: one page of a query in key order, and the key to go on from; list filters.
 
 Pure: no request, no cursor. A page asks for `limit + 1` rows; the extra one only says that
 there is more (as Polar's `paginate` does), and the last key of the page is where the next
@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from oversight.errors import BadRequest
@@ -59,3 +59,8 @@ def every(
         yield from rows
         if after is None:
             return
+
+
+def equals(*pairs: tuple[Any, Any]) -> list[ColumnElement[bool]]:
+    """`column == value` for each filter the caller gave (None: not filtered on)."""
+    return [column == value for column, value in pairs if value is not None]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from oversight.audit.recorder import set_actor
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
-from oversight.bulletins import service
+from oversight.bulletins import samples, service
 from oversight.bulletins.schemas import BulletinCreate, BulletinUpdate
 from oversight.demo.identity import Identity
 from oversight.users.models import User
@@ -23,97 +23,15 @@ from oversight.users.models import User
 POLICE = "editor@police.example"
 CRC = "editor@crc.example"
 
-RANSOMWARE_BODY = """\
-## What is happening
-Since March, ransomware affiliates have hit at least nine small and medium businesses in the
-county: accountants, a builders' merchant and two dental practices. Every case began with
-remote access left open to the internet: an unpatched SSL-VPN appliance or RDP without
-multi-factor authentication.
-
-## How it unfolds
-1. Access with stolen or guessed credentials, or through the VPN flaw below.
-2. Two to five days of reconnaissance; backups on the same network are deleted.
-3. Data is copied out, then files are encrypted and a ransom note left on every desktop.
-
-## What to do
-Patch remote-access appliances, require MFA on every remote login, keep one backup offline,
-and report an attack to Action Fraud and to us at once: we can often help recover.
-"""
-
-SOCIAL_BODY = """\
-Residents are losing control of their Facebook and Instagram accounts after messages that
-claim their page breaks copyright and will be deleted unless they "appeal". The link opens a
-convincing login page that asks for the password and then the one-time code. Within minutes
-the criminal changes the email and phone number on the account and uses it to sell fake
-tickets or ask friends for money.
-
-Advise residents to turn on an authenticator app, never to enter a code they did not ask for,
-and to use the platforms' own account recovery pages.
-"""
-
 # (author, create fields, publish?, then: edit fields | "withdraw: reason" | None)
 BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
     (
         POLICE,
-        {
-            "title": "Ransomware against small and medium businesses through exposed remote access",
-            "summary": "Affiliates are breaking in through unpatched SSL-VPNs and RDP without "
-            "MFA, stealing data and encrypting small firms' systems.",
-            "body": RANSOMWARE_BODY,
-            "category": "ransomware",
-            "severity": "high",
-            "sectors": ["sme", "charity"],
-            "indicators": [
-                {"type": "ipv4", "value": "203.0.113.47", "description": "Scanning and VPN logins"},
-                {"type": "ipv4", "value": "198.51.100.23", "description": "Exfiltration server"},
-                {"type": "cve", "value": "CVE-2023-27997", "description": "FortiOS SSL-VPN"},
-                {"type": "filename", "value": "RESTORE-FILES.txt", "description": "Ransom note"},
-                {
-                    "type": "sha256",
-                    "value": "9f2b6c1e8d0a47b3c5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8",
-                },
-            ],
-            "recommended_actions": [
-                "Patch internet-facing VPN appliances now",
-                "Require multi-factor authentication for every remote login",
-                "Keep at least one backup offline and test restoring it",
-            ],
-            "references": ["https://www.ncsc.gov.uk/ransomware/home"],
-            "tlp": "CLEAR",
-        },
+        samples.RANSOMWARE | {"tlp": "CLEAR"},
         True,
-        {
-            "indicators_add": {
-                "type": "domain",
-                "value": "files-sync.example",
-                "description": "Data staging",
-            }
-        },
+        {"indicators_add": samples.UPDATE_EDIT["indicators"][-1]},
     ),
-    (
-        CRC,
-        {
-            "title": "Unauthorised access to personal social media accounts via fake appeals",
-            "summary": "Messages threatening page deletion lead to a fake login that captures "
-            "the password and the one-time code.",
-            "body": SOCIAL_BODY,
-            "category": "account_takeover",
-            "severity": "medium",
-            "sectors": ["individuals", "charity"],
-            "indicators": [
-                {"type": "domain", "value": "meta-appeal-centre.example"},
-                {"type": "url", "value": "https://meta-appeal-centre.example/case/verify"},
-                {"type": "email", "value": "no-reply@page-support-team.example"},
-            ],
-            "recommended_actions": [
-                "Turn on an authenticator app for social media accounts",
-                "Never share a login code you did not request",
-            ],
-            "tlp": "GREEN",
-        },
-        True,
-        None,
-    ),
+    (CRC, samples.CREATE_GREEN, True, None),
     (
         POLICE,
         {
@@ -139,29 +57,8 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
     ),
     (
         POLICE,
-        {
-            "title": "Exploitation of unpatched Office 365 and Outlook at councils",
-            "summary": "Crafted calendar invitations leak NTLM hashes from unpatched Outlook; "
-            "council mailboxes are then accessed from abroad.",
-            "body": "Two district councils saw mailbox logins from unfamiliar countries after "
-            "receiving invitations with a remote reminder sound path. Patch Outlook, block "
-            "outbound SMB and review sign-in logs for the addresses below.",
-            "category": "vulnerability",
-            "severity": "high",
-            "sectors": ["public_sector"],
-            "indicators": [
-                {"type": "cve", "value": "CVE-2023-23397", "description": "Outlook NTLM leak"},
-                {"type": "cve", "value": "CVE-2024-21413", "description": "Outlook MonikerLink"},
-                {"type": "ipv6", "value": "2001:db8:4f::17"},
-                {"type": "domain", "value": "calendar-sync.example"},
-            ],
-            "recommended_actions": [
-                "Apply the Outlook security updates",
-                "Block outbound SMB (TCP 445) at the perimeter",
-            ],
-            "tlp": "AMBER",
-            "recipients": ["county-council", "eastvale-council", "westmoor-council"],
-        },
+        {key: value for key, value in samples.CREATE_AMBER.items() if key != "recipient_agencies"}
+        | {"recipients": ["county-council", "eastvale-council", "westmoor-council"]},
         True,
         None,
     ),

@@ -1,18 +1,13 @@
 """HTTP for a meeting's minutes: write the draft, approve, publish, reopen, revisions."""
 
-import uuid
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite
 from oversight.errors import responses
 from oversight.meetings import minutes_service as minutes
-from oversight.meetings.router import HIDDEN, respond
+from oversight.meetings.router import HIDDEN
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
-from oversight.web import paging
-from oversight.web.etag import ExpectedVersion
-from oversight.web.paging import Page, PageDep
-from oversight.web.session import SessionDep
+from oversight.web.routes import children, lifecycle
 
 router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["Meetings"])
 
@@ -20,9 +15,17 @@ APPROVERS = "The meeting's chair or an editor of the owning agency (a person, no
 WRITES = responses(401, 403, 404, 409, 412, 428)
 
 
-@router.put(
+lifecycle(
+    router,
     "",
-    response_model=MeetingDetail,
+    name="put_minutes",
+    id_param="meeting_id",
+    principal=MeetingsWrite,
+    step=minutes.write,
+    answer=MeetingDetail,
+    body=MinutesIn,
+    method="PUT",
+    show=lambda meeting: meeting,
     summary="Write the draft minutes",
     description="Scope `meetings:write`. "
     "Body (Markdown) and decisions. Only while the minutes are a draft: approved "
@@ -31,21 +34,19 @@ WRITES = responses(401, 403, 404, 409, 412, 428)
     f"{HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def put_minutes(
-    meeting_id: uuid.UUID,
-    body: MinutesIn,
-    session: SessionDep,
-    principal: MeetingsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    meeting = minutes.write(session, principal, meeting_id, body, expected_version)
-    return respond(response, meeting)
 
 
-@router.post(
+lifecycle(
+    router,
     "/approve",
-    response_model=MeetingDetail,
+    name="approve_minutes",
+    id_param="meeting_id",
+    principal=MeetingsRead,
+    step=minutes.approve,
+    answer=MeetingDetail,
+    body=None,
+    method="POST",
+    show=lambda meeting: meeting,
     summary="Approve the draft minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}, who did not write the current draft (four eyes: approving "
@@ -53,40 +54,38 @@ def put_minutes(
     f"approved is the text the approver read. {HIDDEN}",
     responses=WRITES,
 )
-def approve_minutes(
-    meeting_id: uuid.UUID,
-    session: SessionDep,
-    principal: MeetingsRead,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    meeting = minutes.approve(session, principal, meeting_id, expected_version)
-    return respond(response, meeting)
 
 
-@router.post(
+lifecycle(
+    router,
     "/publish",
-    response_model=MeetingDetail,
+    name="publish_minutes",
+    id_param="meeting_id",
+    principal=MeetingsRead,
+    step=minutes.publish,
+    answer=MeetingDetail,
+    body=None,
+    method="POST",
+    show=lambda meeting: meeting,
     summary="Publish approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}. Draft minutes must be approved first (409). Needs `If-Match`. "
     f"{HIDDEN}",
     responses=WRITES,
 )
-def publish_minutes(
-    meeting_id: uuid.UUID,
-    session: SessionDep,
-    principal: MeetingsRead,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    meeting = minutes.publish(session, principal, meeting_id, expected_version)
-    return respond(response, meeting)
 
 
-@router.post(
+lifecycle(
+    router,
     "/reopen",
-    response_model=MeetingDetail,
+    name="reopen_minutes",
+    id_param="meeting_id",
+    principal=MeetingsRead,
+    step=lambda s, p, i, b, v: minutes.reopen(s, p, i, b.reason, v),
+    answer=MeetingDetail,
+    body=ReopenIn,
+    method="POST",
+    show=lambda meeting: meeting,
     summary="Reopen approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}. Starts a new draft version from the approved text, keeping "
@@ -94,33 +93,19 @@ def publish_minutes(
     f"`If-Match`. {HIDDEN}",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def reopen_minutes(
-    meeting_id: uuid.UUID,
-    body: ReopenIn,
-    session: SessionDep,
-    principal: MeetingsRead,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    meeting = minutes.reopen(session, principal, meeting_id, body.reason, expected_version)
-    return respond(response, meeting)
 
 
-@router.get(
+children(
+    router,
     "/revisions",
-    response_model=Page[MinutesRead],
+    name="minutes_revisions",
+    id_param="meeting_id",
+    principal=MeetingsRead,
+    fetch=minutes.revisions,
+    item=MinutesRead,
     summary="Approved versions of the minutes",
     description="Scope `meetings:read`. "
     "Every version that was approved (and possibly published), newest first; "
     "to whoever may read the meeting (404 otherwise).",
     responses=responses(400, 401, 403, 404),
 )
-def minutes_revisions(
-    meeting_id: uuid.UUID,
-    session: SessionDep,
-    principal: MeetingsRead,
-    page: PageDep,
-    response: Response,
-) -> Page[MinutesRead]:
-    rows, last = minutes.revisions(session, principal, meeting_id, page.slice)
-    return paging.respond(response, page, rows, last, MinutesRead.model_validate)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite
@@ -17,22 +17,16 @@ from oversight.meetings.schemas import (
     MeetingRead,
 )
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
 router = APIRouter(prefix="/meetings", tags=["Meetings"])
 
 HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that does not exist."
-
-
-def respond(response: Response, meeting: MeetingDetail) -> MeetingDetail:
-    """The meeting as the caller sees it, with its current `ETag`."""
-    set_etag(response, meeting.version)
-    return meeting
 
 
 @router.post(
@@ -46,7 +40,6 @@ def respond(response: Response, meeting: MeetingDetail) -> MeetingDetail:
     responses=responses(401, 403, 409, 422),
 )
 def create_meeting(
-    request: Request,
     body: Annotated[MeetingCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
     session: SessionDep,
     principal: MeetingsWrite,
@@ -56,7 +49,7 @@ def create_meeting(
         session,
         principal,
         lambda: service.detail(session, principal, service.create(session, principal, body)),
-        location=lambda out: location(request, "get_meeting", meeting_id=out.id),
+        at=("get_meeting", "meeting_id"),
     )
 
 
@@ -74,7 +67,6 @@ def list_meetings(
     session: SessionDep,
     principal: MeetingsRead,
     page: PageDep,
-    response: Response,
     held_from: Annotated[
         Timestamp | None, Query(alias="from", description="RFC 3339 with a time zone")
     ] = None,
@@ -83,10 +75,17 @@ def list_meetings(
     ] = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="The owning agency")] = None,
 ) -> Page[MeetingRead]:
-    rows, last = service.listing(
-        session, principal, page.slice, held_from=held_from, held_to=held_to, agency_id=agency_id
+    return paging.respond(
+        page,
+        service.listing(
+            session,
+            principal,
+            page.slice,
+            held_from=held_from,
+            held_to=held_to,
+            agency_id=agency_id,
+        ),
     )
-    return paging.respond(response, page, rows, last)
 
 
 @router.get(
@@ -99,46 +98,43 @@ def list_meetings(
     responses=responses(401, 403, 404),
 )
 def get_meeting(
-    meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, response: Response
+    meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, tagged: TaggedDep
 ) -> MeetingDetail:
-    return respond(response, service.get(session, principal, meeting_id))
+    return tagged(service.get(session, principal, meeting_id))
 
 
-@router.patch(
+lifecycle(
+    router,
     "/{meeting_id}",
-    response_model=MeetingDetail,
+    name="patch_meeting",
+    id_param="meeting_id",
+    principal=MeetingsWrite,
+    step=service.patch,
+    answer=MeetingDetail,
+    body=MeetingPatch,
+    method="PATCH",
+    show=lambda meeting: meeting,
     summary="Edit or reclassify a meeting",
     description="Scope `meetings:write`. Editors of the owning agency; needs `If-Match`. Only "
     f"they may change its classification, and every change is audited. {HIDDEN}",
     responses=responses(401, 403, 404, 412, 422, 428),
 )
-def patch_meeting(
-    meeting_id: uuid.UUID,
-    body: MeetingPatch,
-    session: SessionDep,
-    principal: MeetingsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    return respond(response, service.patch(session, principal, meeting_id, body, expected_version))
 
 
-@router.put(
+lifecycle(
+    router,
     "/{meeting_id}/attendance",
-    response_model=MeetingDetail,
+    name="put_attendance",
+    id_param="meeting_id",
+    principal=MeetingsWrite,
+    step=service.put_attendance,
+    answer=MeetingDetail,
+    body=Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
+    method="PUT",
+    show=lambda meeting: meeting,
     summary="Record attendance",
     description="Scope `meetings:write`. "
     "Replaces the whole attendance list: per agency and/or person, `present`, "
     f"`apologies` or `absent`. Editors of the owning agency; needs `If-Match`. {HIDDEN}",
     responses=responses(401, 403, 404, 412, 422, 428),
 )
-def put_attendance(
-    meeting_id: uuid.UUID,
-    body: Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
-    session: SessionDep,
-    principal: MeetingsWrite,
-    response: Response,
-    expected_version: ExpectedVersion,
-) -> MeetingDetail:
-    meeting = service.put_attendance(session, principal, meeting_id, body, expected_version)
-    return respond(response, meeting)

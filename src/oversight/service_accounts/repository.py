@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.service_accounts.models import ServiceAccount
 
 
@@ -23,14 +23,11 @@ def listing(
     is_active: bool | None = None,
 ) -> tuple[list[ServiceAccount], Key | None]:
     """Partner systems newest first, within `reach` (one agency, or None for all)."""
-    stmt = select(ServiceAccount)
-    if reach is not None:
-        stmt = stmt.where(ServiceAccount.agency_id == reach)
-    if agency_id is not None:
-        stmt = stmt.where(ServiceAccount.agency_id == agency_id)
-    if is_active is not None:
-        stmt = stmt.where(ServiceAccount.is_active == is_active)
-    return keyset(session, stmt, [ServiceAccount.created_at, ServiceAccount.id], page)
+    sa = ServiceAccount
+    stmt = select(sa).where(
+        *equals((sa.agency_id, reach), (sa.agency_id, agency_id), (sa.is_active, is_active))
+    )
+    return keyset(session, stmt, [sa.created_at, sa.id], page)
 
 
 def responsible_person(session: Session, sa_id: uuid.UUID) -> uuid.UUID | None:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import AdminScope
@@ -16,10 +16,10 @@ from oversight.service_accounts.schemas import (
     ServiceAccountSecret,
 )
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import ExpectedVersion, TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/service-accounts", tags=["Service accounts"])
@@ -47,12 +47,14 @@ def list_service_accounts(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
-    response: Response,
     agency_id: Annotated[uuid.UUID | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[ServiceAccountRead]:
-    rows, last = service.listing(session, principal, page.slice, agency_id, is_active)
-    return paging.respond(response, page, rows, last, ServiceAccountRead.model_validate)
+    return paging.respond(
+        page,
+        service.listing(session, principal, page.slice, agency_id, is_active),
+        ServiceAccountRead.model_validate,
+    )
 
 
 @router.post(
@@ -65,7 +67,6 @@ def list_service_accounts(
     responses=responses(401, 403, 422),
 )
 def create_service_account(
-    request: Request,
     session: SessionDep,
     principal: AdminScope,
     idem: IdempotencyDep,
@@ -78,7 +79,7 @@ def create_service_account(
         session,
         principal,
         produce,
-        location=lambda out: location(request, "get_service_account", sa_id=out.id),
+        at=("get_service_account", "sa_id"),
         secret_fields=frozenset({"client_secret"}),
     )
 
@@ -91,31 +92,27 @@ def create_service_account(
     responses=responses(401, 403, 404, 422),
 )
 def get_service_account(
-    session: SessionDep, principal: AdminScope, response: Response, sa_id: uuid.UUID
+    session: SessionDep, principal: AdminScope, tagged: TaggedDep, sa_id: uuid.UUID
 ) -> ServiceAccountRead:
-    sa = service.get(session, principal, sa_id)
-    set_etag(response, sa.version)
-    return ServiceAccountRead.model_validate(sa)
+    return tagged(ServiceAccountRead.model_validate(service.get(session, principal, sa_id)))
 
 
-@router.post(
+lifecycle(
+    router,
     "/{sa_id}/rotate-secret",
-    response_model=ServiceAccountSecret,
+    name="rotate_secret",
+    id_param="sa_id",
+    principal=AdminScope,
+    step=service.rotate_secret,
+    answer=ServiceAccountSecret,
+    body=None,
+    method="POST",
+    show=lambda rotated: _with_secret(*rotated),
     summary="Rotate the client secret",
     description=f"{WHO} The new `client_secret` is in this response only; the old secret "
     "and every token issued with it stop working at once. `If-Match` is checked when sent.",
     responses=responses(401, 403, 404, 409, 412),
 )
-def rotate_secret(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    sa_id: uuid.UUID,
-    expected_version: ExpectedVersion,
-) -> ServiceAccountSecret:
-    sa, secret = service.rotate_secret(session, principal, sa_id, expected_version)
-    set_etag(response, sa.version)
-    return _with_secret(sa, secret)
 
 
 @router.delete(

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.users.models import User
 
 
@@ -34,15 +34,12 @@ def listing(
     is_active: bool | None = None,
 ) -> tuple[list[User], Key | None]:
     """Users newest first, within `reach` (one agency, or None for all)."""
-    stmt = select(User)
-    if reach is not None:
-        stmt = stmt.where(User.agency_id == reach)
-    if agency_id is not None:
-        stmt = stmt.where(User.agency_id == agency_id)
+    filters = equals(
+        (User.agency_id, reach), (User.agency_id, agency_id), (User.is_active, is_active)
+    )
     if role is not None:
-        stmt = stmt.where(holds_role(role))
-    if is_active is not None:
-        stmt = stmt.where(User.is_active == is_active)
+        filters.append(holds_role(role))
+    stmt = select(User).where(*filters)
     return keyset(session, stmt, [User.created_at, User.id], page)
 
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import AdminScope
@@ -13,10 +13,10 @@ from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, set_etag
+from oversight.web.etag import ExpectedVersion, TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.location import location
 from oversight.web.paging import Page, PageDep
+from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
 router = APIRouter(prefix="/users", tags=["Users"])
@@ -27,8 +27,7 @@ WHO = (
 )
 
 
-def _read(response: Response, user: User) -> UserRead:
-    set_etag(response, user.version)
+def _read(user: User) -> UserRead:
     return UserRead.model_validate(user)
 
 
@@ -43,13 +42,15 @@ def list_users(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
-    response: Response,
     agency_id: Annotated[uuid.UUID | None, Query()] = None,
     role: Annotated[Role | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[UserRead]:
-    rows, last = service.listing(session, principal, page.slice, agency_id, role, is_active)
-    return paging.respond(response, page, rows, last, UserRead.model_validate)
+    return paging.respond(
+        page,
+        service.listing(session, principal, page.slice, agency_id, role, is_active),
+        UserRead.model_validate,
+    )
 
 
 @router.post(
@@ -62,7 +63,6 @@ def list_users(
     responses=responses(401, 403, 409, 422),
 )
 def create_user(
-    request: Request,
     session: SessionDep,
     principal: AdminScope,
     idem: IdempotencyDep,
@@ -76,7 +76,7 @@ def create_user(
         session,
         principal,
         produce,
-        location=lambda out: location(request, "get_user", user_id=out.id),
+        at=("get_user", "user_id"),
         secret_fields=frozenset({"password"}),
     )
 
@@ -89,66 +89,64 @@ def create_user(
     responses=responses(401, 403, 404, 422),
 )
 def get_user(
-    session: SessionDep, principal: AdminScope, response: Response, user_id: uuid.UUID
+    session: SessionDep, principal: AdminScope, tagged: TaggedDep, user_id: uuid.UUID
 ) -> UserRead:
-    return _read(response, service.get(session, principal, user_id))
+    return tagged(_read(service.get(session, principal, user_id)))
 
 
-@router.patch(
+lifecycle(
+    router,
     "/{user_id}",
-    response_model=UserRead,
+    name="update_user",
+    id_param="user_id",
+    principal=AdminScope,
+    step=service.update,
+    answer=UserRead,
+    body=UserUpdate,
+    method="PATCH",
+    show=None,
     summary="Change a user's email, name or roles",
     description=f"{WHO} Needs `If-Match`. An agency admin may neither grant nor take away "
     "`admin` or `auditor`, nor change a user holding them (403). Role changes are audited "
     "and take effect on the user's next request.",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
-def update_user(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    user_id: uuid.UUID,
-    body: UserUpdate,
-    expected_version: ExpectedVersion,
-) -> UserRead:
-    user = service.update(session, principal, user_id, body, expected_version)
-    return _read(response, user)
 
 
-@router.post(
+lifecycle(
+    router,
     "/{user_id}/disable",
-    response_model=UserRead,
+    name="disable_user",
+    id_param="user_id",
+    principal=AdminScope,
+    step=service.disable,
+    answer=UserRead,
+    body=None,
+    method="POST",
+    show=None,
     summary="Disable a user",
     description=f"{WHO} Every token the user holds stops working on the next request. "
     "You cannot disable yourself, nor the last active admin (409). `If-Match` is checked "
     "when sent.",
     responses=responses(401, 403, 404, 409, 412),
 )
-def disable_user(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    user_id: uuid.UUID,
-    expected_version: ExpectedVersion,
-) -> UserRead:
-    return _read(response, service.disable(session, principal, user_id, expected_version))
 
 
-@router.post(
+lifecycle(
+    router,
     "/{user_id}/enable",
-    response_model=UserRead,
+    name="enable_user",
+    id_param="user_id",
+    principal=AdminScope,
+    step=service.enable,
+    answer=UserRead,
+    body=None,
+    method="POST",
+    show=None,
     summary="Enable a disabled user",
     description=f"{WHO} `If-Match` is checked when sent.",
     responses=responses(401, 403, 404, 412),
 )
-def enable_user(
-    session: SessionDep,
-    principal: AdminScope,
-    response: Response,
-    user_id: uuid.UUID,
-    expected_version: ExpectedVersion,
-) -> UserRead:
-    return _read(response, service.enable(session, principal, user_id, expected_version))
 
 
 @router.post(

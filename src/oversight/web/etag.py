@@ -4,9 +4,16 @@ The header becomes the version the client read (`ExpectedVersion`); the services
 (`db.versions`), the one place that decides 428 and 412.
 """
 
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Header, Response
+
+
+class Versioned(Protocol):
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
 
 # Versions start at 1: a tag that names no version of ours can match none.
 NO_VERSION = 0
@@ -44,3 +51,21 @@ async def expected_version(
 
 
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+
+
+class Tagged:
+    """Puts an answer's version in its `ETag` header on the way out."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    def __call__(self, answer: V) -> V:
+        set_etag(self.response, answer.version)
+        return answer
+
+
+async def tagged(response: Response) -> Tagged:
+    return Tagged(response)
+
+
+TaggedDep = Annotated[Tagged, Depends(tagged)]

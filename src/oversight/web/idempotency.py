@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from oversight.auth.principal import Principal
 from oversight.idempotency import store
 from oversight.web.etag import etag
+from oversight.web.location import Route, location
 
 REPLAYED = "Idempotent-Replayed"
 
@@ -24,6 +25,7 @@ class Idempotency:
     key: str | None
     request_hash: str
     hours: int
+    request: Request
 
     def respond(
         self,
@@ -32,13 +34,16 @@ class Idempotency:
         produce: Callable[[], BaseModel],
         *,
         status_code: int = 201,
-        location: Callable[[Any], str] | None = None,
+        at: Route | None = None,
+        at_id: Any = None,
         secret_fields: frozenset[str] = frozenset(),
     ) -> JSONResponse:
         """Replay a kept answer for a known key, or produce, keep and return a new one.
 
-        `secret_fields` (a generated password, a client secret) are answered once and kept
-        as null: a replay never hands out a secret, which lives only as a hash.
+        `at` names the route that reads what was created (its `Location`, for `at_id` or
+        the new item's id); `secret_fields`
+        (a generated password, a client secret) are answered once and kept as null: a
+        replay never hands out a secret, which lives only as a hash.
         """
         owner = f"{principal.kind}:{principal.id}"
         if self.key is not None:
@@ -52,8 +57,8 @@ class Idempotency:
         out = produce()
         body = out.model_dump(mode="json")
         headers: dict[str, str] = {}
-        if location is not None:
-            headers["Location"] = location(out)
+        if at is not None:
+            headers["Location"] = location(self.request, at, at_id or getattr(out, "id", None))
         if isinstance(body.get("version"), int):
             headers["ETag"] = etag(body["version"])
         if self.key is not None:
@@ -82,9 +87,8 @@ async def idempotency(
         request.method.encode() + b" " + request.url.path.encode() + b"\n" + body,
         hashlib.sha256,
     ).hexdigest()
-    return Idempotency(
-        key=key or None, request_hash=digest, hours=request.app.state.settings.idempotency_hours
-    )
+    hours = request.app.state.settings.idempotency_hours
+    return Idempotency(key=key or None, request_hash=digest, hours=hours, request=request)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

@@ -4,7 +4,11 @@ from typing import Any
 
 from fastapi import Request
 
+# A route by its name (its endpoint's) and the name of its one path parameter.
+Route = tuple[str, str]
 
-def location(request: Request, route: str, **path_params: Any) -> str:
-    """The path of the route named `route` (its endpoint's name) with these parameters."""
-    return request.url_for(route, **{k: str(v) for k, v in path_params.items()}).path
+
+def location(request: Request, route: Route, item_id: Any) -> str:
+    """The path of `route`, its path parameter filled with `item_id`."""
+    name, param = route
+    return request.url_for(name, **{param: str(item_id)}).path

@@ -111,11 +111,12 @@ def _load(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class PageQuery:
-    """A list request's page: the slice the services read, and what the answer links to."""
+    """A list request's page: the slice the services read, and the answer it becomes."""
 
     slice: PageSlice
     url: URL
     codec: CursorCodec
+    response: Response
 
     @property
     def limit(self) -> int:
@@ -128,6 +129,7 @@ class PageQuery:
 
 async def page_query(  # async: no I/O here, so no trip to the threadpool for it
     request: Request,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=512, description="`next_cursor` of the previous page")
@@ -135,7 +137,7 @@ async def page_query(  # async: no I/O here, so no trip to the threadpool for it
 ) -> PageQuery:
     codec: CursorCodec = request.app.state.cursors
     after = codec.decode(request.url.path, cursor) if cursor else None
-    return PageQuery(PageSlice(limit, after), request.url, codec)
+    return PageQuery(PageSlice(limit, after), request.url, codec, response)
 
 
 PageDep = Annotated[PageQuery, Depends(page_query)]
@@ -146,18 +148,17 @@ _ANY_PAGE = Page[Any]
 
 
 def respond(
-    response: Response,
     query: PageQuery,
-    rows: Sequence[Any],
-    last: Key | None,
+    page: tuple[Sequence[Any], Key | None],
     convert: Callable[[Any], T] | None = None,
 ) -> Page[T]:
-    """The page as answered: items, the next cursor, and a relative `Link` to the next page
+    """A page as answered: items, the next cursor, and a relative `Link` to the next page
     (the Host header is the client's to say, never ours to repeat)."""
+    rows, last = page
     items = [convert(r) for r in rows] if convert else list(rows)
     if last is None:
         return _ANY_PAGE(items=items, next_cursor=None)
     cursor = query.codec.encode(query.url.path, last)
     url = query.url.include_query_params(cursor=cursor, limit=query.limit)
-    response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    query.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
     return _ANY_PAGE(items=items, next_cursor=cursor)

@@ -128,22 +128,13 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_stale(request: Request, exc: Exception) -> JSONResponse:
     # Two writers raced on the same version: the loser is told, nothing is overwritten.
-    return problem(
-        request.scope,
-        412,
-        PreconditionFailed.title,
-        PreconditionFailed.slug,
-        "The resource was changed by someone else meanwhile; read it again and retry",
-    )
+    stale = "The resource was changed by someone else meanwhile; read it again and retry"
+    return of(request.scope, PreconditionFailed(stale))
 
 
 async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
-    return problem(
-        request.scope,
-        409,
-        Conflict.title,
-        Conflict.slug,
-        "The request conflicts with the current state of the resource",
+    return of(
+        request.scope, Conflict("The request conflicts with the current state of the resource")
     )
 
 
