@@ -160,6 +160,7 @@ def save_credentials(
 
     A replayed create carries no secret: keep the file of the first run, or rotate one.
     """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / f"{slug}-partner-credentials.json"
     secret = account.get("client_secret")
     if secret is None:
@@ -181,7 +182,12 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--base-url", default=os.environ.get("OVERSIGHT_URL", "http://127.0.0.1:8000"))
-    p.add_argument("--credentials-dir", type=Path, default=Path("."))
+    p.add_argument(
+        "--credentials-dir",
+        type=Path,
+        default=Path.home() / ".config" / "oversight",
+        help="where the partner's client secret is kept (0600), outside any working tree",
+    )
     p.add_argument(
         "--json", action="store_true", help="print a JSON summary on stdout (progress: stderr)"
     )

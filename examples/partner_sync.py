@@ -15,7 +15,7 @@ ids inside the overlap window). It is replaced atomically, and only after a comp
 
 Publish creates a draft from a JSON file (a `POST /bulletins` body) and publishes it:
 
-    python examples/partner_sync.py --publish bulletin.json
+    python examples/partner_sync.py --publish examples/bulletin.json
 
 The create carries an `Idempotency-Key` (by default the SHA-256 of the file's content), so
 running the same publish again, after a timeout say, finds the bulletin it made instead of
@@ -114,11 +114,17 @@ class Client:
 
 
 def _detail(r: httpx.Response) -> str:
+    """The problem's detail, and for a 422 each field's reason: what to fix, and where."""
     try:
         body = r.json()
     except ValueError:
         return r.text[:200]
-    return str(body.get("detail") or body.get("title") or body.get("error") or "")
+    detail = str(body.get("detail") or body.get("title") or body.get("error") or "")
+    reasons = [
+        f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'body'}: {e.get('msg', '')}"
+        for e in body.get("errors") or []
+    ]
+    return "; ".join([detail, *reasons]) if reasons else detail
 
 
 def _when(text: str) -> datetime:

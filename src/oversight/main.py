@@ -28,7 +28,7 @@ from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
 from oversight.service_accounts import router as service_accounts_router
 from oversight.users import router as users_router
-from oversight.web import health, problems
+from oversight.web import health, problems, site
 from oversight.web.admission import Admission
 from oversight.web.middleware import RequestContextMiddleware
 from oversight.web.paging import CursorCodec
@@ -109,6 +109,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.schema_heads = migrations.head_revisions()
     problems.install(app)
+    app.include_router(site.router)
+    app.include_router(site.index_router)
     app.include_router(health.router)
     app.include_router(api_router())
     install_docs_ui(app)

@@ -78,8 +78,37 @@ class ClassificationPatch(BaseModel):
     _check_marking = field_validator("protective_marking", mode="before")(_marking)
 
 
-class ClassificationOut(BaseModel):
+class AgencyRef(BaseModel):
+    """An agency named beside its id."""
+
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class PersonRef(BaseModel):
+    """A person (or partner system) named beside its id; "(former member)" once it is
+    disabled or its agency suspended."""
+
+    id: uuid.UUID
+    display_name: str
+
+
+class RecipientsSeen(BaseModel):
+    """Who else an item went to, as a reader may see it (contract §12)."""
+
+    recipient_agencies: list[uuid.UUID] | None = Field(
+        description="Shown to the owning agency only (and, for RED, the author); null for "
+        "every other reader, who learns only whether it was named (`shared_with_you`)"
+    )
+    recipient_users: list[uuid.UUID] | None = Field(
+        description="As `recipient_agencies`: the owner's business"
+    )
+    shared_with_you: bool = Field(
+        description="The caller or the caller's agency is named as a recipient"
+    )
+
+
+class ClassificationOut(RecipientsSeen):
     tlp: TLP
-    recipient_agencies: list[uuid.UUID]
-    recipient_users: list[uuid.UUID]
     protective_marking: ProtectiveMarking

@@ -92,12 +92,13 @@ class ClassifiedRepository(Generic[M]):
         *filters: Any,
         keys: Sequence[InstrumentedAttribute[Any]] | None = None,
         stmt: Select[tuple[M]] | None = None,
+        descending: bool = True,
     ) -> tuple[list[M], Key | None]:
         """A page of what the principal reads (of `stmt`, narrowed from `base()`), its
         classified reads recorded, and the key the next page starts after."""
         query = (stmt if stmt is not None else self.base()).where(*filters)
         keys = keys or [self.model.created_at, self.model.id]  # type: ignore[attr-defined]
-        rows, last = keyset(self.session, query, keys, page)
+        rows, last = keyset(self.session, query, keys, page, descending=descending)
         self.record_reads(rows)
         return rows, last
 

@@ -4,8 +4,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, event, func, literal
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from oversight.access.models import (
     CLASSIFIED_METADATA,
@@ -17,6 +17,8 @@ from oversight.actions.status import ActionStatus, Priority
 from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
 from oversight.db import Base, Timestamps, UUIDPk, utcnow
+
+LAST_DAY = literal(date(9999, 12, 31))
 
 
 class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
@@ -42,11 +44,14 @@ class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
     assignee_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id"), index=True
     )
-    due_date: Mapped[date | None]
+    due_date: Mapped[date | None] = mapped_column()
     priority: Mapped[Priority] = mapped_column(String(8), default=Priority.medium)
     status: Mapped[ActionStatus] = mapped_column(String(16), default=ActionStatus.open)
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+
+    # Soonest due first, those without a date last: the board's tracker order.
+    due_sort: Mapped[date] = column_property(func.coalesce(due_date, LAST_DAY))
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -5,9 +5,10 @@ import uuid
 from sqlalchemy.orm import Session
 
 from oversight.access.policy import may_write
+from oversight.actions import presenter
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.repository import ActionRepository
-from oversight.actions.schemas import ActionUpdateIn
+from oversight.actions.schemas import ActionUpdateIn, ActionUpdateRead, ActionUpdateResult
 from oversight.actions.status import CLOSED, ActionStatus, allowed_from, is_legal, needs_note
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
@@ -30,7 +31,7 @@ def add_update(
     action_id: uuid.UUID,
     body: ActionUpdateIn,
     expected_version: int | None,
-) -> tuple[ActionUpdate, ActionItem]:
+) -> ActionUpdateResult:
     """Append to the progress log, changing the status when the entry says so."""
     action = ActionRepository(session, principal).get(action_id, for_update=True)
     if not (is_owner(principal, action) or is_creator_editor(principal, action)):
@@ -46,7 +47,10 @@ def add_update(
         action.updated_at = utcnow()
     session.add(entry)
     session.flush()
-    return entry, action
+    (shown,) = presenter.updates(session, principal, [entry])
+    return ActionUpdateResult(
+        **shown.model_dump(), action=presenter.present(session, principal, [action])[0]
+    )
 
 
 def move(
@@ -90,6 +94,7 @@ def _entry(
 
 def updates(
     session: Session, principal: Principal, action_id: uuid.UUID, page: PageSlice
-) -> tuple[list[ActionUpdate], Key | None]:
+) -> tuple[list[ActionUpdateRead], Key | None]:
     repo = ActionRepository(session, principal)
-    return repo.updates_page(repo.get(action_id), page)
+    rows, last = repo.updates_page(repo.get(action_id), page)
+    return presenter.updates(session, principal, rows), last

@@ -2,14 +2,14 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, not_, select
+from sqlalchemy import and_, false, not_, or_, select
 
 from oversight.access.repository import ClassifiedRepository
 from oversight.actions.models import ActionItem, ActionUpdate
-from oversight.actions.status import CLOSED, ActionStatus
+from oversight.actions.status import AMBER_WINDOW_DAYS, CLOSED, ActionStatus, Rag
 from oversight.agencies.models import Agency
 from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.users.models import User
@@ -25,16 +25,29 @@ def overdue_clause(today: date) -> Any:
     )
 
 
+def rag_clause(status: Rag, today: date) -> Any:
+    """SQL true for the open actions whose RAG status (`status.rag`) is `status`."""
+    if status == Rag.red:
+        return overdue_clause(today)
+    still_open = ActionItem.status.not_in(CLOSED_VALUES)
+    soon = today + timedelta(days=AMBER_WINDOW_DAYS)
+    if status == Rag.amber:
+        return and_(still_open, ActionItem.due_date >= today, ActionItem.due_date <= soon)
+    return and_(still_open, or_(ActionItem.due_date.is_(None), ActionItem.due_date > soon))
+
+
 @dataclass(slots=True)
 class ActionFilters:
     today: date
     status: ActionStatus | None = None
-    owner_agency_id: uuid.UUID | None = None
+    owner_agency_id: uuid.UUID | str | None = None
     assignee_id: uuid.UUID | None = None
     meeting_id: uuid.UUID | None = None
     bulletin_id: uuid.UUID | None = None
     overdue: bool | None = None
     due_before: date | None = None
+    rag: Rag | None = None
+    by_due_date: bool = False
     # Set when a filter names an item the caller cannot read: the list is then empty.
     nothing: bool = False
 
@@ -57,8 +70,12 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
             filters.append(clause if f.overdue else not_(clause))
         if f.due_before is not None:
             filters.append(ActionItem.due_date < f.due_before)
+        if f.rag is not None:
+            filters.append(rag_clause(f.rag, f.today))
         if f.nothing:
             filters.append(false())
+        if f.by_due_date:
+            return self.page(page, *filters, keys=[a.due_sort, a.id], descending=False)
         return self.page(page, *filters)
 
     def for_meeting(self, meeting_id: uuid.UUID) -> list[ActionItem]:

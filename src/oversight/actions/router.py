@@ -18,17 +18,23 @@ from oversight.actions.schemas import (
     ActionUpdateRead,
     ActionUpdateResult,
 )
-from oversight.actions.status import ActionStatus
+from oversight.actions.status import ActionStatus, Rag
 from oversight.auth.principal import ActionsRead, ActionsWrite
 from oversight.errors import responses
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import children, lifecycle
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/actions", tags=["Actions"])
+router = APIRouter(
+    prefix="/actions",
+    tags=["Actions"],
+    generate_unique_id_function=ids("actions", "actions", "action"),
+)
 
 HIDDEN = "Answers 404 for an action the caller may not read, as for one that does not exist."
 WHO = (
@@ -53,14 +59,10 @@ def create_action(
     principal: ActionsWrite,
     idem: IdempotencyDep,
 ) -> JSONResponse:
-    def produce() -> ActionRead:
-        action = service.create(session, principal, body)
-        return service.present(session, principal, [action])[0]
-
     return idem.respond(
         session,
         principal,
-        produce,
+        lambda: service.create(session, principal, body),
         at=("get_action", "action_id"),
     )
 
@@ -80,7 +82,7 @@ def list_actions(
     principal: ActionsRead,
     page: PageDep,
     status: ActionStatus | None = None,
-    owner_agency_id: uuid.UUID | None = None,
+    owner_agency_id: AgencyFilter = None,
     assignee: Annotated[
         Literal["me"] | None, Query(description="`me`: the actions assigned to the caller")
     ] = None,
@@ -88,6 +90,13 @@ def list_actions(
     bulletin_id: uuid.UUID | None = None,
     overdue: bool | None = None,
     due_before: date | None = None,
+    rag_status: Annotated[
+        Rag | None, Query(description="Open actions of this RAG status (as `rag_status`)")
+    ] = None,
+    sort: Annotated[
+        Literal["created_at", "due_date"],
+        Query(description="`created_at`: newest first; `due_date`: soonest due first"),
+    ] = "created_at",
 ) -> Page[ActionRead]:
     filters = ActionFilters(
         today=clock.today(),
@@ -98,6 +107,8 @@ def list_actions(
         bulletin_id=bulletin_id,
         overdue=overdue,
         due_before=due_before,
+        rag=rag_status,
+        by_due_date=sort == "due_date",
     )
     return paging.respond(page, service.listing(session, principal, filters, page.slice))
 
@@ -112,9 +123,7 @@ def list_actions(
 def get_action(
     action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, tagged: TaggedDep
 ) -> ActionRead:
-    return tagged(
-        service.present(session, principal, [service.get(session, principal, action_id)])[0]
-    )
+    return tagged(service.get(session, principal, action_id))
 
 
 lifecycle(
@@ -156,17 +165,10 @@ def post_update(
     expected_version: ExpectedVersion,
     idem: IdempotencyDep,
 ) -> JSONResponse:
-    def produce() -> ActionUpdateResult:
-        entry, action = progress.add_update(session, principal, action_id, body, expected_version)
-        return ActionUpdateResult(
-            **ActionUpdateRead.model_validate(entry).model_dump(),
-            action=service.present(session, principal, [action])[0],
-        )
-
     return idem.respond(
         session,
         principal,
-        produce,
+        lambda: progress.add_update(session, principal, action_id, body, expected_version),
         at=("list_updates", "action_id"),
         at_id=action_id,
     )

@@ -68,6 +68,7 @@ READ: dict[str, Any] = {
     "updated_at": "2026-03-19T09:30:00Z",
     "closed_at": None,
 }
+READ = ex.names_of(READ)
 
 UPDATE_READ: dict[str, Any] = {
     "id": ex.ACTION_UPDATE,
@@ -80,6 +81,7 @@ UPDATE_READ: dict[str, Any] = {
     "to_status": "in_progress",
     "created_at": "2026-03-19T09:30:00Z",
 }
+UPDATE_READ = ex.names_of(UPDATE_READ)
 
 UPDATE_RESULT: dict[str, Any] = UPDATE_READ | {"action": READ}
 

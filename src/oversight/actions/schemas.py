@@ -6,7 +6,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
+from oversight.access.classification import (
+    AgencyRef,
+    ClassificationIn,
+    ClassificationOut,
+    ClassificationPatch,
+    PersonRef,
+)
 from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
@@ -78,13 +84,17 @@ class ActionRead(ClassificationOut):
 
     id: uuid.UUID
     agency_id: uuid.UUID = Field(description="The creating agency")
+    agency: AgencyRef
     author_id: uuid.UUID | None
+    author: PersonRef | None
     title: str
     description: str
     meeting_id: uuid.UUID | None = Field(description="null too when the caller cannot read it")
     bulletin_id: uuid.UUID | None = Field(description="null too when the caller cannot read it")
     owner_agency_id: uuid.UUID
+    owner_agency: AgencyRef = Field(description="The agency that must carry it out")
     assignee_user_id: uuid.UUID | None
+    assignee: PersonRef | None
     due_date: date | None
     priority: Priority
     status: ActionStatus
@@ -113,6 +123,7 @@ class ActionUpdateRead(BaseModel):
     id: uuid.UUID
     action_id: uuid.UUID
     author_id: uuid.UUID
+    author: PersonRef
     author_kind: str
     author_agency_id: uuid.UUID
     note: str | None = Field(description="null for a status change made by PATCH without one")

@@ -6,18 +6,18 @@ allows, and never changes it (403; 404 when they cannot read it at all).
 """
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from oversight.access import rules
+from oversight.access import names, rules
 from oversight.access.policy import may_write
-from oversight.actions import clock, links
+from oversight.actions import links
 from oversight.actions.models import ActionItem
+from oversight.actions.presenter import present
 from oversight.actions.progress import is_creator_editor, is_owner, move
 from oversight.actions.repository import ActionFilters, ActionRepository
 from oversight.actions.schemas import EDITABLE, ActionCreate, ActionPatch, ActionRead
-from oversight.actions.status import ActionStatus, is_overdue, rag
+from oversight.actions.status import ActionStatus
 from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import require_version
@@ -37,7 +37,7 @@ def _check_people(
         )
 
 
-def create(session: Session, principal: Principal, body: ActionCreate) -> ActionItem:
+def create(session: Session, principal: Principal, body: ActionCreate) -> ActionRead:
     if not may_write(principal, ActionItem, principal.agency_id):
         raise Forbidden("Only editors may create action items for their agency")
     classification = rules.of_new(principal, body)
@@ -45,11 +45,11 @@ def create(session: Session, principal: Principal, body: ActionCreate) -> Action
     links.check(session, principal, body.meeting_id, body.bulletin_id)
     _check_people(repo, body.owner_agency_id, body.assignee_user_id)
     action = ActionItem(status=ActionStatus.open, **body.model_dump(include=set(EDITABLE)))
-    return repo.add(action, classification)
+    return present(session, principal, [repo.add(action, classification)])[0]
 
 
-def get(session: Session, principal: Principal, action_id: uuid.UUID) -> ActionItem:
-    return ActionRepository(session, principal).get(action_id)
+def get(session: Session, principal: Principal, action_id: uuid.UUID) -> ActionRead:
+    return present(session, principal, [ActionRepository(session, principal).get(action_id)])[0]
 
 
 def patch(
@@ -94,6 +94,7 @@ def listing(
 ) -> tuple[list[ActionRead], Key | None]:
     """A page of actions as the caller sees them; filtering by a meeting or bulletin the
     caller cannot read finds nothing, so the filter cannot tell whether that item exists."""
+    f.owner_agency_id = names.agency_id_of(session, f.owner_agency_id)
     for resource, item_id in (("meeting", f.meeting_id), ("bulletin", f.bulletin_id)):
         if item_id is not None and not links.readable(session, principal, resource, item_id):
             f.nothing = True
@@ -105,25 +106,3 @@ def for_meeting(session: Session, principal: Principal, meeting_id: uuid.UUID) -
     """The actions of a meeting the caller reads, as it sees them."""
     items = ActionRepository(session, principal).for_meeting(meeting_id)
     return present(session, principal, items)
-
-
-def present(
-    session: Session, principal: Principal, items: Sequence[ActionItem]
-) -> list[ActionRead]:
-    """Actions as the caller sees them: RAG and overdue as of today (UTC), and links to
-    meetings or bulletins it cannot read shown as null."""
-    today = clock.today()
-    meetings = links.visible(session, principal, "meeting", (a.meeting_id for a in items))
-    bulletins = links.visible(session, principal, "bulletin", (a.bulletin_id for a in items))
-    return [
-        ActionRead.model_validate(
-            {
-                **{name: getattr(a, name) for name in ActionRead.model_fields if hasattr(a, name)},
-                "meeting_id": a.meeting_id if a.meeting_id in meetings else None,
-                "bulletin_id": a.bulletin_id if a.bulletin_id in bulletins else None,
-                "rag_status": rag(a.due_date, ActionStatus(a.status), today),
-                "overdue": is_overdue(a.due_date, ActionStatus(a.status), today),
-            }
-        )
-        for a in items
-    ]

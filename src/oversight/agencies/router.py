@@ -14,11 +14,16 @@ from oversight.errors import responses
 from oversight.web import paging
 from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/agencies", tags=["Agencies"])
+router = APIRouter(
+    prefix="/agencies",
+    tags=["Agencies"],
+    generate_unique_id_function=ids("agencies", "agencies", "agency"),
+)
 
 
 def _read(agency: Agency) -> AgencyRead:

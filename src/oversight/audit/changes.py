@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import inspect
+from sqlalchemy import Column, inspect
 
 from oversight.audit.chain import rfc3339
 
@@ -67,11 +67,16 @@ def _side(obj: Audited, name: str, value: Any, side: str) -> dict[str, Any]:
     return {f"{side}_sha256": digest(value)}
 
 
+def stored_columns(mapper: Any) -> list[Any]:
+    """The mapped attributes that are columns of the table (not computed expressions)."""
+    return [a for a in mapper.column_attrs if isinstance(a.columns[0], Column)]
+
+
 def changes_of(obj: Audited, op: str) -> dict[str, Any]:
     state = inspect(obj)
     skip = obj.__audit_secret__ | obj.__audit_ignore__
     out: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
+    for attr in stored_columns(state.mapper):
         name = attr.key
         if name in skip:
             continue

@@ -16,7 +16,7 @@ from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from oversight.audit.append import append
-from oversight.audit.changes import Audited, changes_of, jsonable
+from oversight.audit.changes import Audited, changes_of, jsonable, stored_columns
 from oversight.db import RequestMeta, utcnow
 
 ActorType = Literal["user", "service", "system", "anonymous"]
@@ -96,7 +96,7 @@ def _load_deleted(session: Session, flush_context: UOWTransaction, _instances: A
     for obj in session.deleted:
         if isinstance(obj, Audited):
             state = inspect(obj)
-            for attr in state.mapper.column_attrs:
+            for attr in stored_columns(state.mapper):
                 if attr.key in state.unloaded:
                     getattr(obj, attr.key)
 

@@ -11,11 +11,15 @@ from oversight.audit.schemas import EXPORT_EXAMPLE, RECORD_EXAMPLE, AuditRecordR
 from oversight.auth.principal import AuditRead
 from oversight.errors import responses
 from oversight.web import paging
+from oversight.web.filters import AgencyFilter
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
-router = APIRouter(prefix="/audit", tags=["Audit"])
+router = APIRouter(
+    prefix="/audit", tags=["Audit"], generate_unique_id_function=ids("audit", "audit")
+)
 
 NDJSON = "application/x-ndjson"
 HEX64 = r"^[0-9a-f]{64}$"
@@ -48,7 +52,7 @@ def list_audit(
     actor_id: Annotated[
         str | None, Query(max_length=64, description="A user or service account id, or `system`")
     ] = None,
-    agency_id: Text64 = None,
+    agency_id: AgencyFilter = None,
     action: Annotated[str | None, Query(max_length=64, examples=["auth.login_failed"])] = None,
     resource_type: Annotated[str | None, Query(max_length=32, examples=["user"])] = None,
     resource_id: Text64 = None,

@@ -1,9 +1,11 @@
 """Reading the trail: the filtered list, verification against a checkpoint, the export."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from oversight.access import names
 from oversight.audit import chain, repository
 from oversight.audit.models import AuditRecord
 from oversight.audit.recorder import record
@@ -17,6 +19,8 @@ def listing(
 ) -> tuple[list[AuditRecord], Key | None]:
     if f.since is not None and f.until is not None and f.since >= f.until:
         raise Unprocessable("`since` must be before `until`")
+    agency = names.agency_id_of(session, f.agency_id)
+    f = replace(f, agency_id=None if agency is None else str(agency))
     return repository.listing(session, f, page)
 
 

@@ -11,9 +11,10 @@ from oversight.auth.router import answer, caller_of
 from oversight.auth.schemas import MeRead, PasswordChange
 from oversight.errors import responses
 from oversight.web.admission import in_unit
+from oversight.web.operation_ids import ids
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/me", tags=["Me"])
+router = APIRouter(prefix="/me", tags=["Me"], generate_unique_id_function=ids("me", "me"))
 
 
 @router.get(

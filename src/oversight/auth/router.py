@@ -13,9 +13,10 @@ from oversight.auth.principal import AnyPrincipal
 from oversight.auth.schemas import TokenResponse
 from oversight.errors import ProblemError, responses
 from oversight.web.admission import in_unit
+from oversight.web.operation_ids import ids
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/auth", tags=["Authentication"])
+router = APIRouter(prefix="/auth", tags=["Authentication"], generate_unique_id_function=ids("auth"))
 
 T = TypeVar("T")
 

@@ -6,10 +6,13 @@ from oversight.bulletins import service
 from oversight.bulletins.schemas import BulletinPublic
 from oversight.errors import responses
 from oversight.web import paging
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/public", tags=["Bulletins"])
+router = APIRouter(
+    prefix="/public", tags=["Bulletins"], generate_unique_id_function=ids("bulletins", "bulletins")
+)
 
 
 @router.get(

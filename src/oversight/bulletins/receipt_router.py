@@ -12,10 +12,15 @@ from oversight.bulletins.router import HIDDEN
 from oversight.bulletins.schemas import AcknowledgementIn, AcknowledgementRead
 from oversight.errors import responses
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.routes import children
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
+router = APIRouter(
+    prefix="/bulletins",
+    tags=["Bulletins"],
+    generate_unique_id_function=ids("bulletins", "bulletins", "bulletin"),
+)
 
 
 @router.post(

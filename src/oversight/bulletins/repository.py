@@ -39,7 +39,7 @@ class BulletinFilters:
     tlp: str | None = None
     category: str | None = None
     severity: str | None = None
-    agency_id: uuid.UUID | None = None
+    agency_id: uuid.UUID | str | None = None
     sector: str | None = None
     q: str | None = None
     updated_after: datetime | None = None

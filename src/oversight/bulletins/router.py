@@ -21,19 +21,21 @@ from oversight.bulletins.schemas import (
 from oversight.errors import responses
 from oversight.web import paging
 from oversight.web.etag import TaggedDep
+from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import children, lifecycle
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
-router = APIRouter(prefix="/bulletins", tags=["Bulletins"])
+router = APIRouter(
+    prefix="/bulletins",
+    tags=["Bulletins"],
+    generate_unique_id_function=ids("bulletins", "bulletins", "bulletin"),
+)
 
 HIDDEN = "A bulletin the caller may not read answers 404, as one that does not exist."
-
-
-def _read(bulletin: object) -> BulletinRead:
-    return BulletinRead.model_validate(bulletin)
 
 
 @router.post(
@@ -56,7 +58,7 @@ def create_bulletin(
     return idem.respond(
         session,
         principal,
-        lambda: _read(service.create(session, principal, body)),
+        lambda: service.create(session, principal, body),
         at=("get_bulletin", "bulletin_id"),
     )
 
@@ -79,7 +81,7 @@ def list_bulletins(
     tlp: TLP | None = None,
     category: Category | None = None,
     severity: Severity | None = None,
-    agency_id: uuid.UUID | None = None,
+    agency_id: AgencyFilter = None,
     sector: AudienceSector | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     updated_after: Annotated[
@@ -97,9 +99,7 @@ def list_bulletins(
         updated_after=updated_after,
     )
     plan = request.app.state.search_plan
-    return paging.respond(
-        page, service.listing(session, principal, filters, page.slice, plan), _read
-    )
+    return paging.respond(page, service.listing(session, principal, filters, page.slice, plan))
 
 
 @router.get(
@@ -113,7 +113,7 @@ def list_bulletins(
 def get_bulletin(
     bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, tagged: TaggedDep
 ) -> BulletinRead:
-    return tagged(_read(service.get(session, principal, bulletin_id)))
+    return tagged(service.get(session, principal, bulletin_id))
 
 
 lifecycle(

@@ -140,6 +140,7 @@ PUBLIC: dict[str, Any] = RANSOMWARE | {
     "created_at": "2026-03-02T16:40:11Z",
     "updated_at": "2026-03-03T10:15:00Z",
 }
+PUBLIC = ex.names_of(PUBLIC)
 
 READ: dict[str, Any] = PUBLIC | {
     "author_id": ex.POLICE_EDITOR,
@@ -148,6 +149,7 @@ READ: dict[str, Any] = PUBLIC | {
     "withdrawn_at": None,
     "withdrawal_reason": None,
 }
+READ = ex.names_of(READ)
 
 REVISION: dict[str, Any] = {
     "id": ex.REVISION,
@@ -169,6 +171,7 @@ ACKNOWLEDGEMENT: dict[str, Any] = {
     "acknowledged_at": "2026-03-05T09:12:30Z",
     **ACKNOWLEDGEMENT_IN,
 }
+ACKNOWLEDGEMENT = ex.names_of(ACKNOWLEDGEMENT)
 
 CREATE_EXAMPLES = {
     "green": {

@@ -15,9 +15,12 @@ from pydantic import (
 
 from oversight.access.classification import (
     TLP,
+    AgencyRef,
     ClassificationIn,
     ClassificationPatch,
+    PersonRef,
     ProtectiveMarking,
+    RecipientsSeen,
 )
 from oversight.bulletins import indicators
 from oversight.bulletins import samples as ex
@@ -161,6 +164,7 @@ class BulletinPublic(BaseModel):
 
     id: uuid.UUID
     agency_id: uuid.UUID
+    agency: AgencyRef = Field(description="The agency that owns the bulletin")
     title: str
     summary: str
     body: str
@@ -180,12 +184,11 @@ class BulletinPublic(BaseModel):
     updated_at: datetime
 
 
-class BulletinRead(BulletinPublic):
+class BulletinRead(BulletinPublic, RecipientsSeen):
     model_config = ConfigDict(json_schema_extra={"examples": [ex.READ]})
 
     author_id: uuid.UUID | None
-    recipient_agencies: list[uuid.UUID]
-    recipient_users: list[uuid.UUID]
+    author: PersonRef | None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
 
@@ -219,6 +222,7 @@ class AcknowledgementRead(BaseModel):
     id: uuid.UUID
     bulletin_id: uuid.UUID
     agency_id: uuid.UUID
+    agency: AgencyRef = Field(description="The agency that confirmed receipt")
     acknowledged_by: uuid.UUID
     acknowledged_by_kind: str
     acknowledged_at: datetime

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.access import rules
+from oversight.access import names, rules
 from oversight.access.models import CLASSIFICATION_FIELDS
 from oversight.access.policy import may_write
 from oversight.auth.principal import Principal
@@ -23,7 +23,10 @@ from oversight.bulletins.repository import (
 from oversight.bulletins.schemas import (
     CONTENT_FIELDS,
     REVISED_FIELDS,
+    AcknowledgementRead,
     BulletinCreate,
+    BulletinPublic,
+    BulletinRead,
     BulletinUpdate,
 )
 from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
@@ -40,16 +43,23 @@ def _content(data: BulletinCreate | BulletinUpdate, fields: set[str]) -> dict[st
     return out
 
 
-def create(session: Session, principal: Principal, data: BulletinCreate) -> Bulletin:
+def shown(session: Session, principal: Principal, bulletin: Bulletin) -> BulletinRead:
+    """A bulletin as the caller sees it: names beside ids, recipients if it owns it."""
+    return names.present(session, principal, [bulletin], BulletinRead)[0]
+
+
+def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
     if not may_write(principal, Bulletin, principal.agency_id):
         raise Forbidden("Only editors may write bulletins")
     classification = rules.of_new(principal, data)
     bulletin = Bulletin(status=BulletinStatus.draft.value, **_content(data, set(CONTENT_FIELDS)))
-    return BulletinRepository(session, principal).add(bulletin, classification)
+    return shown(
+        session, principal, BulletinRepository(session, principal).add(bulletin, classification)
+    )
 
 
-def get(session: Session, principal: Principal, bulletin_id: uuid.UUID) -> Bulletin:
-    return BulletinRepository(session, principal).get(bulletin_id)
+def get(session: Session, principal: Principal, bulletin_id: uuid.UUID) -> BulletinRead:
+    return shown(session, principal, BulletinRepository(session, principal).get(bulletin_id))
 
 
 def listing(
@@ -58,12 +68,15 @@ def listing(
     filters: BulletinFilters,
     page: PageSlice,
     plan: SearchPlan = DEFAULT_PLAN,
-) -> tuple[list[Bulletin], Key | None]:
-    return BulletinRepository(session, principal).listing(filters, page, plan)
+) -> tuple[list[BulletinRead], Key | None]:
+    filters.agency_id = names.agency_id_of(session, filters.agency_id)
+    rows, last = BulletinRepository(session, principal).listing(filters, page, plan)
+    return names.present(session, principal, rows, BulletinRead), last
 
 
-def public(session: Session, page: PageSlice) -> tuple[list[Bulletin], Key | None]:
-    return PublicBulletinRepository(session).listing(page)
+def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:
+    rows, last = PublicBulletinRepository(session).listing(page)
+    return names.present(session, None, rows, BulletinPublic), last
 
 
 def _writable(
@@ -85,7 +98,7 @@ def update(
     bulletin_id: uuid.UUID,
     data: BulletinUpdate,
     expected_version: int | None,
-) -> Bulletin:
+) -> BulletinRead:
     repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status == BulletinStatus.withdrawn:
         raise Conflict("A withdrawn bulletin cannot be edited")
@@ -105,7 +118,7 @@ def update(
     session.flush()
     if changed and bulletin.status == BulletinStatus.published:
         _add_revision(session, repo, bulletin, principal, changed)
-    return bulletin
+    return shown(session, principal, bulletin)
 
 
 def _as_compared(value: Any) -> Any:
@@ -116,7 +129,7 @@ def _as_compared(value: Any) -> Any:
 
 def publish(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, expected_version: int | None
-) -> Bulletin:
+) -> BulletinRead:
     repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.draft:
         raise Conflict(f"Only a draft can be published; this bulletin is {bulletin.status}")
@@ -124,7 +137,7 @@ def publish(
     bulletin.published_at = utcnow()
     session.flush()
     _add_revision(session, repo, bulletin, principal, ["status"])
-    return bulletin
+    return shown(session, principal, bulletin)
 
 
 def withdraw(
@@ -133,7 +146,7 @@ def withdraw(
     bulletin_id: uuid.UUID,
     reason: str,
     expected_version: int | None,
-) -> Bulletin:
+) -> BulletinRead:
     _, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.published:
         raise Conflict(f"Only a published bulletin can be withdrawn; this one is {bulletin.status}")
@@ -141,7 +154,7 @@ def withdraw(
     bulletin.withdrawn_at = utcnow()
     bulletin.withdrawal_reason = reason
     session.flush()
-    return bulletin
+    return shown(session, principal, bulletin)
 
 
 def _add_revision(
@@ -177,8 +190,11 @@ def revisions(
 
 def acknowledgements(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, page: PageSlice
-) -> tuple[list[BulletinAcknowledgement], Key | None]:
-    return _of_readable(session, principal, bulletin_id, page, BulletinRepository.acknowledgements)
+) -> tuple[list[AcknowledgementRead], Key | None]:
+    rows, last = _of_readable(
+        session, principal, bulletin_id, page, BulletinRepository.acknowledgements
+    )
+    return names.present(session, principal, rows, AcknowledgementRead), last
 
 
 def _of_readable(
@@ -191,7 +207,7 @@ def _of_readable(
 
 def acknowledge(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, note: str | None
-) -> BulletinAcknowledgement:
+) -> AcknowledgementRead:
     repo = BulletinRepository(session, principal)
     bulletin = repo.get(bulletin_id, for_update=True)
     if bulletin.status != BulletinStatus.published:
@@ -209,4 +225,4 @@ def acknowledge(
     )
     session.add(ack)
     session.flush()
-    return ack
+    return names.present(session, principal, [ack], AcknowledgementRead)[0]

@@ -162,14 +162,14 @@ def load(session: Session, ident: Identity) -> list[dict[str, str]]:
         writer = _principal(session, author)
         bulletin = service.create(session, writer, BulletinCreate.model_validate(fields))
         if publish:
-            service.publish(session, writer, bulletin.id, bulletin.version)
+            bulletin = service.publish(session, writer, bulletin.id, bulletin.version)
         if isinstance(then, dict):
             added = then["indicators_add"]
             update = BulletinUpdate(indicators=[*fields.get("indicators", []), added])
-            service.update(session, writer, bulletin.id, update, bulletin.version)
+            bulletin = service.update(session, writer, bulletin.id, update, bulletin.version)
         elif isinstance(then, str):
             reason = then.removeprefix("withdraw: ")
-            service.withdraw(session, writer, bulletin.id, reason, bulletin.version)
+            bulletin = service.withdraw(session, writer, bulletin.id, reason, bulletin.version)
         out.append(
             {
                 "id": bulletin.id,

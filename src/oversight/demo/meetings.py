@@ -23,7 +23,7 @@ from oversight.auth.scopes import scopes_for_roles
 from oversight.demo.identity import Identity
 from oversight.meetings import minutes_service as minutes
 from oversight.meetings import service
-from oversight.meetings.models import AttendanceStatus, Meeting
+from oversight.meetings.models import AttendanceStatus
 from oversight.meetings.schemas import AttendanceEntry, MeetingCreate, MinutesIn
 from oversight.users.models import User
 
@@ -120,9 +120,9 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
     )
     session.flush()
     text = MinutesIn(body=BOARD_MINUTES, decisions=BOARD_DECISIONS)
-    minutes.write(session, writer, board.id, text, _tag(board))
-    minutes.approve(session, _as(session, chair), board.id, _tag(board))
-    minutes.publish(session, chair, board.id, _tag(board))
+    board = minutes.write(session, writer, board.id, text, board.version)
+    board = minutes.approve(session, _as(session, chair), board.id, board.version)
+    board = minutes.publish(session, chair, board.id, board.version)
 
     made = []
     for title, slug, days, reached, note in RECOMMENDATIONS:
@@ -158,7 +158,7 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         ),
     )
     session.flush()
-    minutes.write(
+    later = minutes.write(
         session,
         writer,
         later.id,
@@ -166,7 +166,7 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
             body="## 1. Actions from 26 June\nDraft: the county reported the strategy adopted.\n",
             decisions=["Run a ransomware tabletop exercise with two councils"],
         ),
-        _tag(later),
+        later.version,
     )
     exercise = actions.create(
         session,
@@ -198,11 +198,7 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
     )
 
 
-def _tag(meeting: Meeting) -> int:
-    return meeting.version
-
-
-def _summary(meeting: Meeting) -> dict[str, Any]:
+def _summary(meeting: Any) -> dict[str, Any]:
     return {
         "id": str(meeting.id),
         "title": meeting.title,

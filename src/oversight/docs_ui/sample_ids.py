@@ -5,6 +5,8 @@ the bulletin shown under Bulletins, its owner agency the one shown under Agencie
 agencies and people are those of the demo data set (`oversight demo`); the ids are made up.
 """
 
+from typing import Any
+
 # Agencies
 POLICE = "490d92ba-9e6f-45bf-bdc1-d1a080928937"  # Northshire Police Cyber Crime Unit
 COUNCIL = "6c3798a3-f364-48a2-ba3e-0e8d943b974c"  # Northshire County Council
@@ -26,3 +28,44 @@ ACKNOWLEDGEMENT = "3520fd5e-b43d-466d-bc41-556c59282e3d"
 MEETING = "c66ff2e6-4c9b-4bd7-a82b-f249f49ca51c"
 ACTION = "48b550cc-4b09-466b-ab0b-37afca308e1b"
 ACTION_UPDATE = "5a6a21c4-feb3-4d7a-ad0b-166a0d26d341"
+
+# Names beside ids, as the answers show them (contract §12).
+AGENCIES = {
+    POLICE: ("Northshire Police Cyber Crime Unit", "police-cyber"),
+    COUNCIL: ("Northshire County Council", "county-council"),
+    EASTVALE: ("Eastvale District Council", "eastvale-council"),
+    ROCU: ("Northern Regional Organised Crime Unit", "rocu"),
+    CRC: ("Northshire Cyber Resilience Centre", "crc"),
+}
+PEOPLE = {
+    POLICE_EDITOR: "Dan Whitfield",
+    CRC_EDITOR: "Morgan Lee",
+    ROCU_MEMBER: "Jo Pritchard",
+    COUNCIL_MEMBER: "Ruth Adeyemi",
+}
+
+
+def agency(agency_id: str) -> dict[str, str]:
+    name, slug = AGENCIES[agency_id]
+    return {"id": agency_id, "name": name, "slug": slug}
+
+
+def person(person_id: str) -> dict[str, str]:
+    return {"id": person_id, "display_name": PEOPLE[person_id]}
+
+
+def names_of(example: dict[str, Any]) -> dict[str, Any]:
+    """The example with names beside its ids, as a reader of the owning agency sees it."""
+    out = dict(example)
+    for field, source, named in (
+        ("agency", "agency_id", agency),
+        ("owner_agency", "owner_agency_id", agency),
+        ("author", "author_id", person),
+        ("chair", "chair_user_id", person),
+        ("assignee", "assignee_user_id", person),
+    ):
+        if source in example:
+            out[field] = named(example[source]) if example[source] else None
+    if "recipient_agencies" in example:
+        out["shared_with_you"] = False
+    return out

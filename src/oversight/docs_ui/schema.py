@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from oversight.docs_ui.handbook import TAG_GROUPS
+from oversight.docs_ui.integrators import for_integrators
 from oversight.docs_ui.tidy import tidy_examples
 from oversight.errors import PROBLEM_JSON
 
@@ -91,6 +92,7 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
     _scope_notes(schema)
     _problem_422(schema)
     _tag_groups(schema)
+    for_integrators(schema)
     tidy_examples(schema)
     return schema
 

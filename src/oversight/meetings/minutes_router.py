@@ -7,9 +7,14 @@ from oversight.errors import responses
 from oversight.meetings import minutes_service as minutes
 from oversight.meetings.router import HIDDEN
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
+from oversight.web.operation_ids import ids
 from oversight.web.routes import children, lifecycle
 
-router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["Meetings"])
+router = APIRouter(
+    prefix="/meetings/{meeting_id}/minutes",
+    tags=["Meetings"],
+    generate_unique_id_function=ids("minutes", "minutes"),
+)
 
 APPROVERS = "The meeting's chair or an editor of the owning agency (a person, not a partner system)"
 WRITES = responses(401, 403, 404, 409, 412, 428)

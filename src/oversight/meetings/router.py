@@ -18,13 +18,19 @@ from oversight.meetings.schemas import (
 )
 from oversight.web import paging
 from oversight.web.etag import TaggedDep
+from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
-router = APIRouter(prefix="/meetings", tags=["Meetings"])
+router = APIRouter(
+    prefix="/meetings",
+    tags=["Meetings"],
+    generate_unique_id_function=ids("meetings", "meetings", "meeting"),
+)
 
 HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that does not exist."
 
@@ -48,7 +54,7 @@ def create_meeting(
     return idem.respond(
         session,
         principal,
-        lambda: service.detail(session, principal, service.create(session, principal, body)),
+        lambda: service.create(session, principal, body),
         at=("get_meeting", "meeting_id"),
     )
 
@@ -73,7 +79,7 @@ def list_meetings(
     held_to: Annotated[
         Timestamp | None, Query(alias="to", description="RFC 3339 with a time zone")
     ] = None,
-    agency_id: Annotated[uuid.UUID | None, Query(description="The owning agency")] = None,
+    agency_id: AgencyFilter = None,
 ) -> Page[MeetingRead]:
     return paging.respond(
         page,

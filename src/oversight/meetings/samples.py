@@ -109,6 +109,7 @@ READ: dict[str, Any] = {
     "created_at": "2026-03-05T12:00:00Z",
     "updated_at": "2026-03-19T09:00:00Z",
 }
+READ = ex.names_of(READ)
 
 DETAIL: dict[str, Any] = READ | {"actions": [actions.READ]}
 

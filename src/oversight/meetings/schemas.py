@@ -2,11 +2,17 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from oversight.access.classification import ClassificationIn, ClassificationOut, ClassificationPatch
+from oversight.access.classification import (
+    AgencyRef,
+    ClassificationIn,
+    ClassificationOut,
+    ClassificationPatch,
+    PersonRef,
+)
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
 from oversight.meetings import samples as ex
@@ -122,11 +128,14 @@ class MeetingRead(ClassificationOut):
 
     id: uuid.UUID
     agency_id: uuid.UUID
+    agency: AgencyRef = Field(description="The agency that owns the meeting")
     author_id: uuid.UUID | None
+    author: PersonRef | None
     title: str
     held_at: datetime
     location: str | None
     chair_user_id: uuid.UUID | None
+    chair: PersonRef | None
     agenda: list[str]
     attendance: list[AttendanceRead]
     minutes: MinutesRead | None = Field(
@@ -144,7 +153,3 @@ class MeetingDetail(MeetingRead):
     actions: list[ActionRead] | None = Field(
         description="The meeting's action items the caller may see (null without actions:read)"
     )
-
-
-def meeting_fields(meeting: Any) -> dict[str, Any]:
-    return {name: getattr(meeting, name) for name in MeetingRead.model_fields if name != "minutes"}

@@ -7,16 +7,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from oversight.access import rules
-from oversight.access.policy import may_read_draft_minutes, may_write
-from oversight.actions import service as actions
+from oversight.access import names, rules
+from oversight.access.policy import may_write
 from oversight.auth.principal import Principal
-from oversight.auth.scopes import Scope
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import require_version
 from oversight.errors import Forbidden, Unprocessable
-from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
+from oversight.meetings.models import Meeting
+from oversight.meetings.presenter import detail, summaries
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import (
     AttendanceEntry,
@@ -24,8 +23,6 @@ from oversight.meetings.schemas import (
     MeetingDetail,
     MeetingPatch,
     MeetingRead,
-    MinutesRead,
-    meeting_fields,
 )
 
 EDITABLE = ("title", "held_at", "location", "chair_user_id", "agenda")
@@ -40,12 +37,6 @@ def may_approve(principal: Principal, meeting: Meeting) -> bool:
     """The chair, or an editor of the owning agency (four eyes is checked on the draft)."""
     return principal.is_user and (
         principal.id == meeting.chair_user_id or may_write(principal, Meeting, meeting.agency_id)
-    )
-
-
-def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
-    return may_read_draft_minutes(
-        principal, meeting.agency_id, meeting.chair_user_id, minutes.drafted_by, Meeting
     )
 
 
@@ -99,7 +90,7 @@ def attendance_rows(
     ]
 
 
-def create(session: Session, principal: Principal, body: MeetingCreate) -> Meeting:
+def create(session: Session, principal: Principal, body: MeetingCreate) -> MeetingDetail:
     if not may_write(principal, Meeting, principal.agency_id):
         raise Forbidden("Only editors may create meetings for their agency")
     classification = rules.of_new(principal, body)
@@ -113,7 +104,7 @@ def create(session: Session, principal: Principal, body: MeetingCreate) -> Meeti
         agenda=list(body.agenda),
         attendance=attendance_rows(repo, body.attendance),
     )
-    return repo.add(meeting, classification)
+    return detail(session, principal, repo.add(meeting, classification))
 
 
 def get(session: Session, principal: Principal, meeting_id: uuid.UUID) -> MeetingDetail:
@@ -127,10 +118,11 @@ def listing(
     *,
     held_from: datetime | None = None,
     held_to: datetime | None = None,
-    agency_id: uuid.UUID | None = None,
+    agency_id: str | None = None,
 ) -> tuple[list[MeetingRead], Key | None]:
     repo = MeetingRepository(session, principal)
-    rows, last = repo.listing(page, held_from=held_from, held_to=held_to, agency_id=agency_id)
+    agency = names.agency_id_of(session, agency_id)
+    rows, last = repo.listing(page, held_from=held_from, held_to=held_to, agency_id=agency)
     return summaries(session, principal, rows), last
 
 
@@ -167,44 +159,3 @@ def put_attendance(
     touch(meeting)
     session.flush()
     return detail(session, principal, meeting)
-
-
-# What a reader is shown.
-
-
-def shown_minutes(
-    principal: Principal, meeting: Meeting, newest_first: Sequence[MeetingMinutes]
-) -> MeetingMinutes | None:
-    """A draft only to those who write or approve it; others read the latest approved text."""
-    for minutes in newest_first:
-        if minutes.status != MinutesStatus.draft or may_see_draft(principal, meeting, minutes):
-            return minutes
-    return None
-
-
-def summaries(
-    session: Session, principal: Principal, meetings: Sequence[Meeting]
-) -> list[MeetingRead]:
-    versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
-    return [_read(MeetingRead, principal, m, versions.get(m.id, [])) for m in meetings]
-
-
-def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:
-    """The meeting, its minutes as the caller may read them, and the actions it may see."""
-    versions = MeetingRepository(session, principal).latest_minutes([meeting.id])
-    out = _read(MeetingDetail, principal, meeting, versions.get(meeting.id, []), actions=None)
-    if Scope.actions_read in principal.scopes:
-        out.actions = actions.for_meeting(session, principal, meeting.id)
-    return out
-
-
-def _read(
-    cls: type[R],
-    principal: Principal,
-    meeting: Meeting,
-    versions: Sequence[MeetingMinutes],
-    **extra: object,
-) -> R:
-    minutes = shown_minutes(principal, meeting, versions)
-    shown = MinutesRead.model_validate(minutes) if minutes is not None else None
-    return cls.model_validate({**meeting_fields(meeting), "minutes": shown, **extra})

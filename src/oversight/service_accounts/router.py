@@ -17,12 +17,18 @@ from oversight.service_accounts.schemas import (
 )
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/service-accounts", tags=["Service accounts"])
+router = APIRouter(
+    prefix="/service-accounts",
+    tags=["Service accounts"],
+    generate_unique_id_function=ids("service_accounts", "service_accounts", "service_account"),
+)
 
 WHO = (
     "Scope `admin`: an `admin` for every agency, an `agency_admin` for its own agency only "
@@ -47,7 +53,7 @@ def list_service_accounts(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
-    agency_id: Annotated[uuid.UUID | None, Query()] = None,
+    agency_id: AgencyFilter = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[ServiceAccountRead]:
     return paging.respond(

@@ -8,6 +8,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from oversight.access import names
 from oversight.access.reach import managed_agency, reachable, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth.passwords import new_secret, secret_digest
@@ -27,11 +28,12 @@ def listing(
     session: Session,
     principal: Principal | None,
     page: PageSlice,
-    agency_id: uuid.UUID | None = None,
+    agency_id: str | None = None,
     is_active: bool | None = None,
 ) -> tuple[list[ServiceAccount], Key | None]:
     reach = managed_agency(principal)
-    return repository.listing(session, page, reach, agency_id, is_active)
+    agency = names.agency_id_of(session, agency_id)
+    return repository.listing(session, page, reach, agency, is_active)
 
 
 def get(

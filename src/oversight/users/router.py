@@ -14,12 +14,16 @@ from oversight.users.models import User
 from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import lifecycle
 from oversight.web.session import SessionDep
 
-router = APIRouter(prefix="/users", tags=["Users"])
+router = APIRouter(
+    prefix="/users", tags=["Users"], generate_unique_id_function=ids("users", "users", "user")
+)
 
 WHO = (
     "Scope `admin`: an `admin` for every agency, an `agency_admin` for its own agency only "
@@ -42,7 +46,7 @@ def list_users(
     session: SessionDep,
     principal: AdminScope,
     page: PageDep,
-    agency_id: Annotated[uuid.UUID | None, Query()] = None,
+    agency_id: AgencyFilter = None,
     role: Annotated[Role | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[UserRead]:

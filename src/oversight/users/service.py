@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from oversight.access import names
 from oversight.access.reach import check_reserved, managed_agency, reachable, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
@@ -29,12 +30,13 @@ def listing(
     session: Session,
     principal: Principal | None,
     page: PageSlice,
-    agency_id: uuid.UUID | None = None,
+    agency_id: str | None = None,
     role: Role | None = None,
     is_active: bool | None = None,
 ) -> tuple[list[User], Key | None]:
     reach = managed_agency(principal)
-    return repository.listing(session, page, reach, agency_id, role, is_active)
+    agency = names.agency_id_of(session, agency_id)
+    return repository.listing(session, page, reach, agency, role, is_active)
 
 
 def get(

@@ -6,8 +6,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from oversight.db import migrations
 from oversight.errors import ServiceUnavailable, responses
+from oversight.web.operation_ids import ids
 
-router = APIRouter(tags=["Health"])
+router = APIRouter(tags=["Health"], generate_unique_id_function=ids("health"))
 
 
 @router.get(

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oversight.errors import ProblemError
 from oversight.web.body import BodyReader, RequestRefused, check_target
+from oversight.web.operations import operations_of
 from oversight.web.problems import problem
 
 log = logging.getLogger("oversight.access")
@@ -76,6 +77,10 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         outcome: dict[str, Any] = {"status": 500}
 
+        head = scope["method"] == "HEAD"
+        if head:  # every GET also answers HEAD: the same answer, without its body
+            scope["method"] = "GET"
+
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 outcome["status"] = message["status"]
@@ -84,6 +89,8 @@ class RequestContextMiddleware:
                 h["X-Content-Type-Options"] = "nosniff"
                 if path.startswith("/api/") and "cache-control" not in h:
                     h["Cache-Control"] = "no-store"
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -93,6 +100,7 @@ class RequestContextMiddleware:
                 if body is not None:
                     receive = _replay(body, receive)
                 self._check_token(scope, headers)
+                self._check_query(scope)
             except RequestRefused as refused:
                 await _problem(scope, refused)(scope, receive, send_wrapper)
                 return
@@ -100,12 +108,22 @@ class RequestContextMiddleware:
         finally:
             self._log(scope, request_id, outcome["status"], started)
 
+    def _check_query(self, scope: Scope) -> None:
+        """No query parameter the operation does not take: a typo must not widen a sync."""
+        unknown = operations_of(scope["app"]).unknown_query(scope, scope["method"])
+        if unknown:
+            names = ", ".join(unknown)
+            raise RequestRefused(
+                400, "Bad Request", "bad-request", f"Unknown query parameter: {names}"
+            )
+
     def _check_token(self, scope: Scope, headers: Headers) -> None:
         """On an authenticated path, a bearer token whose signature and claims hold."""
         path: str = scope.get("path", "")
         if (
             not path.startswith("/api/")
             or path.startswith(self.public_paths)
+            or path.rstrip("/") == "/api/v1"  # the index of the API
             or scope["method"] == "OPTIONS"
         ):
             return

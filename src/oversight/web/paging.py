@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from fastapi import Depends, Query, Request, Response
@@ -90,6 +90,8 @@ def _unb64(text: str) -> bytes:
 def _dump(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
     if isinstance(value, uuid.UUID):
         return {"u": str(value)}
     return value
@@ -104,6 +106,8 @@ def _load(value: Any) -> Any:
         return moment
     if isinstance(value, dict) and set(value) == {"u"} and isinstance(value["u"], str):
         return uuid.UUID(value["u"])
+    if isinstance(value, dict) and set(value) == {"d"} and isinstance(value["d"], str):
+        return date.fromisoformat(value["d"])
     if isinstance(value, str | int) and not isinstance(value, bool):
         return value
     raise ValueError("unexpected cursor key")

@@ -21,6 +21,7 @@ from oversight.errors import (
     ProblemError,
     Unprocessable,
 )
+from oversight.web.operations import operations_of
 
 log = logging.getLogger("oversight.errors")
 
@@ -75,15 +76,18 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
                 [{"loc": ("body",), "msg": "JSON decode error", "type": "json_invalid"}]
             ),
         )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        ops = operations_of(request.app).of(request.url.path)
+        if ops is not None:
+            headers["Allow"] = ", ".join(ops.allowed)
     cls = BY_STATUS.get(exc.status_code)
     title = cls.title if cls else "Error"
     slug = cls.slug if cls else "error"
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404:
         detail = "No such resource"
-    return problem(
-        request.scope, exc.status_code, title, slug, detail, headers=dict(exc.headers or {})
-    )
+    return problem(request.scope, exc.status_code, title, slug, detail, headers=headers)
 
 
 def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
@@ -116,12 +120,19 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
             f"The request is invalid: {fields}",
             extra={"error": "invalid_request", "errors": issues},
         )
+    detail = f"The request is invalid: {fields}" if fields else "The request is invalid"
+    if issues and all(i["loc"][:1] == ["query"] for i in issues):
+        # A malformed query string is a malformed request (a timestamp that is not RFC 3339,
+        # a limit out of range): 400, with the same `errors` as a body's 422.
+        return problem(
+            request.scope, 400, "Bad Request", "bad-request", detail, extra={"errors": issues}
+        )
     return problem(
         request.scope,
         422,
         Unprocessable.title,
         Unprocessable.slug,
-        f"The request is invalid: {fields}" if fields else "The request is invalid",
+        detail,
         extra={"errors": issues},
     )
 

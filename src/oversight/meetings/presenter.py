@@ -1,0 +1,52 @@
+"""Meetings as a reader sees them: names beside ids, the minutes it may read, its actions."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oversight.access import names
+from oversight.access.policy import may_read_draft_minutes
+from oversight.actions import service as actions
+from oversight.auth.principal import Principal
+from oversight.auth.scopes import Scope
+from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
+from oversight.meetings.repository import MeetingRepository
+from oversight.meetings.schemas import MeetingDetail, MeetingRead, MinutesRead
+
+
+def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
+    return may_read_draft_minutes(
+        principal, meeting.agency_id, meeting.chair_user_id, minutes.drafted_by, Meeting
+    )
+
+
+def shown_minutes(
+    principal: Principal, meeting: Meeting, newest_first: Sequence[MeetingMinutes]
+) -> MeetingMinutes | None:
+    """A draft only to those who write or approve it; others read the latest approved text."""
+    for minutes in newest_first:
+        if minutes.status != MinutesStatus.draft or may_see_draft(principal, meeting, minutes):
+            return minutes
+    return None
+
+
+def summaries(
+    session: Session, principal: Principal, meetings: Sequence[Meeting]
+) -> list[MeetingRead]:
+    versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
+
+    def minutes(meeting: Meeting) -> dict[str, Any]:
+        shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
+        return {"minutes": MinutesRead.model_validate(shown) if shown is not None else None}
+
+    return names.present(session, principal, meetings, MeetingRead, minutes)
+
+
+def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:
+    """The meeting, its minutes as the caller may read them, and the actions it may see."""
+    (summary,) = summaries(session, principal, [meeting])
+    listed = None
+    if Scope.actions_read in principal.scopes:
+        listed = actions.for_meeting(session, principal, meeting.id)
+    return MeetingDetail(**dict(summary), actions=listed)

@@ -1,0 +1,118 @@
+"""Contract §12: names beside ids on every classified item, recipients the owner's business,
+and a page's names for two lookups whatever its size."""
+
+from sqlalchemy import event
+
+from tests.bulletins.helpers import API as BULLETINS
+from tests.bulletins.helpers import create, publish
+from tests.meetings.helpers import ACTIONS, MEETINGS, create_action, create_meeting
+
+
+def test_a_bulletin_names_its_agency_and_author(client, factory, auth):
+    agency = factory.agency(name="Northshire Schools Trust", slug="schools-trust")
+    editor = factory.user(agency, roles=["editor"], display_name="Owen Price")
+    b = create(client, auth(editor))
+    assert b["agency"] == {"id": str(agency.id), "name": agency.name, "slug": "schools-trust"}
+    assert b["author"] == {"id": str(editor.id), "display_name": "Owen Price"}
+    assert b["agency_id"] == str(agency.id) and b["author_id"] == str(editor.id)
+
+
+def test_a_disabled_author_is_a_former_member(client, db, factory, auth):
+    editor = factory.user(roles=["editor"])
+    reader = factory.user()
+    b = publish(client, auth(editor), create(client, auth(editor)))
+    editor.is_active = False
+    db.commit()
+    seen = client.get(f"{BULLETINS}/{b['id']}", headers=auth(reader)).json()
+    assert seen["author"] == {"id": str(editor.id), "display_name": "(former member)"}
+
+
+def test_actions_and_meetings_name_their_people_and_agencies(client, factory, auth):
+    owner_agency = factory.agency()
+    editor = factory.user(roles=["editor"], display_name="Dan Whitfield")
+    assignee = factory.user(owner_agency, display_name="Ruth Adeyemi")
+    chair = factory.user(display_name="Morgan Lee")
+    action = create_action(client, auth(editor), owner_agency.id, assignee_user_id=str(assignee.id))
+    assert action["owner_agency"]["id"] == str(owner_agency.id)
+    assert action["owner_agency"]["slug"] == owner_agency.slug
+    assert action["assignee"] == {"id": str(assignee.id), "display_name": "Ruth Adeyemi"}
+    assert action["author"]["display_name"] == "Dan Whitfield"
+    meeting = create_meeting(client, auth(editor), chair_user_id=str(chair.id))
+    assert meeting["chair"] == {"id": str(chair.id), "display_name": "Morgan Lee"}
+    assert meeting["agency"]["id"] == str(editor.agency_id)
+
+
+def test_recipients_are_shown_to_the_owner_only(client, factory, auth):
+    owner = factory.agency()
+    named, other = factory.agency(), factory.agency()
+    editor = factory.user(owner, roles=["editor"])
+    b = publish(
+        client,
+        auth(editor),
+        create(client, auth(editor), tlp="AMBER", recipient_agencies=[str(named.id)]),
+    )
+    mine = client.get(f"{BULLETINS}/{b['id']}", headers=auth(factory.user(owner))).json()
+    assert mine["recipient_agencies"] == [str(named.id)] and mine["shared_with_you"] is False
+    theirs = client.get(f"{BULLETINS}/{b['id']}", headers=auth(factory.user(named))).json()
+    assert theirs["recipient_agencies"] is None and theirs["recipient_users"] is None
+    assert theirs["shared_with_you"] is True
+    listed = client.get(BULLETINS, headers=auth(factory.user(named))).json()["items"]
+    assert all(i["recipient_agencies"] is None for i in listed if i["id"] == b["id"])
+    # AMBER naming someone else: not readable by the third agency at all.
+    assert (
+        client.get(f"{BULLETINS}/{b['id']}", headers=auth(factory.user(other))).status_code == 404
+    )
+
+
+def test_a_red_item_shows_its_named_people_to_the_author_only(client, factory, auth):
+    agency = factory.agency()
+    author = factory.user(agency, roles=["editor"])
+    named = factory.user(agency)
+    action = create_action(
+        client, auth(author), agency.id, tlp="RED", recipient_users=[str(named.id)]
+    )
+    seen = client.get(f"{ACTIONS}/{action['id']}", headers=auth(named)).json()
+    # The named person is of the owning agency: it sees the list, and that it is named.
+    assert seen["recipient_users"] == [str(named.id)] and seen["shared_with_you"] is True
+
+
+def _count_queries(engine, call):
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return len(seen)
+
+
+def test_names_cost_two_lookups_whatever_the_page(client, factory, auth, connection):
+    editor = factory.user(roles=["editor"])
+    authors = [factory.user(roles=["editor"]) for _ in range(5)]
+    for n in range(50):
+        publish(client, auth(authors[n % 5]), create(client, auth(authors[n % 5]), tlp="GREEN"))
+    h = auth(editor)
+    engine = connection.engine
+    small = _count_queries(engine, lambda: client.get(BULLETINS, params={"limit": 5}, headers=h))
+    large = _count_queries(engine, lambda: client.get(BULLETINS, params={"limit": 50}, headers=h))
+    assert large == small  # no query per item
+    # The token check, the page itself, then the names: the agencies, the people (users
+    # and partner systems) its items name.
+    assert large == 5, large
+
+
+def test_meetings_list_names_without_n_plus_one(client, factory, auth, connection):
+    editor = factory.user(roles=["editor"])
+    chair = factory.user()
+    for _ in range(12):
+        create_meeting(client, auth(editor), chair_user_id=str(chair.id))
+    h = auth(editor)
+    engine = connection.engine
+    small = _count_queries(engine, lambda: client.get(MEETINGS, params={"limit": 2}, headers=h))
+    large = _count_queries(engine, lambda: client.get(MEETINGS, params={"limit": 12}, headers=h))
+    assert large == small
