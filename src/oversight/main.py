@@ -19,6 +19,7 @@ from oversight.auth.tokens import TokenCodec
 from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
+from oversight.changes import outbox
 from oversight.config import Settings, get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.db.sqlite_checkpoints import start_checkpoints
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_overflow=settings.effective_db_concurrency,
     )
     recorder.install()
+    outbox.install()
     app = FastAPI(
         title="Oversight API",
         version=__version__,

@@ -5,11 +5,13 @@ from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
 from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
+from oversight.changes.models import ChangeCounter, ChangeEvent
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
+from oversight.webhooks.models import Webhook, WebhookDelivery, WebhookState
 
 __all__ = [
     "ActionItem",
@@ -22,10 +24,15 @@ __all__ = [
     "Bulletin",
     "BulletinAcknowledgement",
     "BulletinRevision",
+    "ChangeCounter",
+    "ChangeEvent",
     "IdempotencyRecord",
     "Meeting",
     "MeetingMinutes",
     "RefreshToken",
     "ServiceAccount",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookState",
 ]
