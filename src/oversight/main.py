@@ -20,6 +20,7 @@ from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
 from oversight.changes import outbox
+from oversight.changes import router as changes_router
 from oversight.config import Settings, get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.db.sqlite_checkpoints import start_checkpoints
@@ -68,6 +69,7 @@ ROUTERS = (
     users_router,
     service_accounts_router,
     audit_router,
+    changes_router,
 )
 
 
