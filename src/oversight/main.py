@@ -34,6 +34,7 @@ from oversight.web import health, problems, site
 from oversight.web.admission import Admission
 from oversight.web.middleware import RequestContextMiddleware
 from oversight.web.paging import CursorCodec
+from oversight.webhooks import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 # The API paths that need no access token; every other one is refused (401) before it
@@ -70,6 +71,7 @@ ROUTERS = (
     service_accounts_router,
     audit_router,
     changes_router,
+    webhooks_router,
 )
 
 
