@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     admission_timeout_seconds: float = Field(default=30.0, gt=0)
     # Host names or IP addresses webhooks may target (any port); see webhooks/targets.py.
     webhook_allowed_hosts: Annotated[list[str], NoDecode] = []
+    # The address partners reach the API at: the `url` of an item in a webhook delivery.
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def effective_db_concurrency(self) -> int:

@@ -1,0 +1,33 @@
+"""Webhook test steps: a webhook on a receiver, a worker on the test's database."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from oversight.webhooks.worker import Worker
+
+API = "/api/v1/webhooks"
+
+
+def allow_loopback(app: Any) -> None:
+    app.state.settings = app.state.settings.model_copy(
+        update={"webhook_allowed_hosts": ["127.0.0.1"]}
+    )
+
+
+def subscribe(client: TestClient, headers: dict[str, str], url: str, **body: Any) -> dict[str, Any]:
+    r = client.post(API, json={"url": url, **body}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def worker(session_factory: Any, **kw: Any) -> Worker:
+    return Worker(session_factory, allowed=["127.0.0.1"], public_url="https://oversight.test", **kw)
+
+
+def drain(runner: Worker, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        if runner.run_once() == 0:
+            return
+    pytest.fail("the worker never ran out of work")
