@@ -1,11 +1,16 @@
 """Webhook test steps: a webhook on a receiver, a worker on the test's database."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from oversight.db import make_engine, make_sessionmaker, migrations
+from oversight.main import create_app
 from oversight.webhooks.worker import Worker
+from tests.conftest import make_settings
+from tests.factories import Factory
 
 API = "/api/v1/webhooks"
 
@@ -31,3 +36,18 @@ def drain(runner: Worker, rounds: int = 20) -> None:
         if runner.run_once() == 0:
             return
     pytest.fail("the worker never ran out of work")
+
+
+@pytest.fixture
+def world(databases: Any, tmp_path: Any) -> Iterator[tuple[str, TestClient, Factory]]:
+    """A fresh database whose commits are real (for processes of their own), and an app."""
+    url = databases.new_url()
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    settings = make_settings(url, tmp_path, webhook_allowed_hosts=["127.0.0.1"])
+    app = create_app(settings, engine)
+    session = make_sessionmaker(engine)()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield url, client, Factory(session, app.state.tokens)
+    session.close()
+    engine.dispose()

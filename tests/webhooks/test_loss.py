@@ -9,36 +9,19 @@ import signal
 import subprocess
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from oversight.db import make_engine, make_sessionmaker, migrations
-from oversight.main import create_app
 from tests.bulletins.helpers import create
-from tests.conftest import TEST_SECRET, make_settings
+from tests.conftest import TEST_SECRET
 from tests.factories import Factory
 from tests.live import oversight_command
-from tests.webhooks.helpers import subscribe
+from tests.webhooks.helpers import subscribe, world  # noqa: F401
 from tests.webhooks.receiver import Receiver, receiving
 
 EVENTS = 200
-
-
-@pytest.fixture
-def world(databases, tmp_path) -> Iterator[tuple[str, TestClient, Factory]]:
-    url = databases.new_url()
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    settings = make_settings(url, tmp_path, webhook_allowed_hosts=["127.0.0.1"])
-    app = create_app(settings, engine)
-    session = make_sessionmaker(engine)()
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield url, client, Factory(session, app.state.tokens)
-    session.close()
-    engine.dispose()
 
 
 def _worker(url: str, home: Path) -> subprocess.Popen[bytes]:
@@ -81,7 +64,7 @@ def _until(test, seconds: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_a_killed_worker_loses_nothing(world, tmp_path):
+def test_a_killed_worker_loses_nothing(world, tmp_path):  # noqa: F811
     url, client, factory = world
     with receiving() as receiver:
         _changes(client, factory, receiver)
@@ -102,7 +85,7 @@ def test_a_killed_worker_loses_nothing(world, tmp_path):
 
 
 @pytest.mark.postgres_only
-def test_two_workers_deliver_each_event_once(world, tmp_path):
+def test_two_workers_deliver_each_event_once(world, tmp_path):  # noqa: F811
     url, client, factory = world
     with receiving() as receiver:
         _changes(client, factory, receiver)
