@@ -28,7 +28,15 @@ def subscribe(client: TestClient, headers: dict[str, str], url: str, **body: Any
 
 
 def worker(session_factory: Any, **kw: Any) -> Worker:
-    return Worker(session_factory, allowed=["127.0.0.1"], public_url="https://oversight.test", **kw)
+    """A worker in the test's own transaction: one connection, so one delivery at a time
+    (the `oversight worker` processes of test_loss.py send several at once)."""
+    return Worker(
+        session_factory,
+        allowed=["127.0.0.1"],
+        public_url="https://oversight.test",
+        concurrency=1,
+        **kw,
+    )
 
 
 def drain(runner: Worker, rounds: int = 20) -> None:

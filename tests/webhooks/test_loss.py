@@ -24,7 +24,8 @@ from tests.webhooks.receiver import Receiver, receiving
 EVENTS = 200
 
 
-def _worker(url: str, home: Path) -> subprocess.Popen[bytes]:
+def _worker(url: str, home: Path, lease: int = 2) -> subprocess.Popen[bytes]:
+    """A worker process; a short lease, so a killed worker's claims soon run out."""
     env = {
         **os.environ,
         "OVERSIGHT_DATABASE_URL": url,
@@ -32,7 +33,7 @@ def _worker(url: str, home: Path) -> subprocess.Popen[bytes]:
         "OVERSIGHT_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
         "OVERSIGHT_LOG_LEVEL": "WARNING",
     }
-    cmd = [*oversight_command(), "worker", "--batch", "5", "--lease-seconds", "2"]
+    cmd = [*oversight_command(), "worker", "--batch", "5", "--lease-seconds", str(lease)]
     return subprocess.Popen([*cmd, "--idle-seconds", "0.05"], env=env, cwd=home)
 
 
@@ -89,7 +90,8 @@ def test_two_workers_deliver_each_event_once(world, tmp_path):  # noqa: F811
     url, client, factory = world
     with receiving() as receiver:
         _changes(client, factory, receiver)
-        workers = [_worker(url, tmp_path) for _ in range(2)]
+        # A lease longer than any delivery here: "once" in the normal case, not a race.
+        workers = [_worker(url, tmp_path, lease=60) for _ in range(2)]
         try:
             _until(lambda: len(_by_item(receiver)) == EVENTS)
             time.sleep(1.0)  # room for a duplicate to show up

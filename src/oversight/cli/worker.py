@@ -22,6 +22,9 @@ def worker(
             min=0.0, help="How long a claim holds (default: the batch's timeouts plus 30 s)"
         ),
     ] = 0.0,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=32, help="Deliveries sent at once (threads)")
+    ] = 4,
     idle_seconds: Annotated[float, typer.Option(min=0.01, help="Pause when idle")] = 0.5,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
@@ -46,6 +49,7 @@ def worker(
         allowed=list(settings.webhook_allowed_hosts),
         public_url=settings.public_url,
         batch=batch,
+        concurrency=concurrency,
         lease=timedelta(seconds=lease),
     )
     for signum in (signal.SIGTERM, signal.SIGINT):

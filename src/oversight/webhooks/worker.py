@@ -5,8 +5,9 @@ Each pass is short transactions around the HTTP calls, never one held across the
    its position that its principal reads now become deliveries, and the position moves on;
 2. claim: due deliveries are leased (`FOR UPDATE SKIP LOCKED`, then `leased_until`), so
    several workers share the queue and a killed worker's leases simply run out;
-3. each claimed delivery is checked again (the principal may read the item *now*), signed
-   and POSTed; 4. its outcome is settled: delivered, or retried later with backoff.
+3. each claimed delivery (the principal may read the item *now*, checked in the claim) is
+   signed and POSTed, `concurrency` at a time; 4. its outcome is settled, each in its own
+   transaction: delivered, or retried later with backoff.
 SQLite has one writer at a time: run one worker there (docs/architecture.md).
 """
 
@@ -16,6 +17,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -67,6 +69,7 @@ class Worker:
     public_url: str
     clock: Callable[[], datetime] = utcnow
     batch: int = 10
+    concurrency: int = 4
     lease: timedelta = timedelta(seconds=150)
     resolve: targets.Resolver = socket.getaddrinfo
     rng: Callable[[], float] = random.random
@@ -82,14 +85,19 @@ class Worker:
                 self.stopping.wait(idle_seconds)
 
     def run_once(self) -> int:
-        """One pass; how many deliveries were attempted."""
+        """One pass; how many deliveries were attempted (`concurrency` at once)."""
         self.fan_out()
         claims = self.claim()
-        for n, item in enumerate(claims):
-            if self.stopping.is_set():  # leave the rest leased: they run out and go again
-                return n
-            self.settle(item.delivery_id, self.attempt(item))
-        return len(claims)
+        if self.concurrency == 1 or len(claims) <= 1:
+            return sum(self._deliver(item) for item in claims)
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(claims))) as pool:
+            return sum(pool.map(self._deliver, claims))
+
+    def _deliver(self, item: Claim) -> int:
+        if self.stopping.is_set():  # left leased: the lease runs out and it goes again
+            return 0
+        self.settle(item.delivery_id, self.attempt(item))
+        return 1
 
     def fan_out(self) -> int:
         made = 0
