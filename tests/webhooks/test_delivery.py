@@ -176,3 +176,24 @@ def test_a_target_no_longer_allowed_is_not_contacted(
     assert receiver.received() == []
     d = client.get(f"{API}/{hook['id']}/deliveries", headers=hp).json()["items"][0]
     assert d["status"] == "pending" and "allow-list" in d["last_error"]
+
+
+def test_the_delivery_log_hides_items_the_reader_cannot_read(
+    client, factory, auth, receiver, session_factory
+):
+    agency = factory.agency()
+    admin = auth(factory.user(agency=agency, roles=["agency_admin"]))
+    writer, hw = _partner(
+        factory,
+        auth,
+        agency=agency,
+        scopes=("bulletins:read", "bulletins:write", "webhooks:read", "webhooks:write"),
+    )
+    hook = subscribe(client, hw, receiver.url)
+    create(client, hw, tlp="GREEN")  # a draft: its author and the agency's writers read it
+    drain(worker(session_factory))
+    assert len(receiver.received()) == 1
+    log = f"{API}/{hook['id']}/deliveries"
+    assert [d["type"] for d in client.get(log, headers=hw).json()["items"]] == ["bulletin.created"]
+    assert client.get(log, headers=admin).json()["items"] == []
+    assert writer.agency_id == agency.id

@@ -2,6 +2,7 @@
 may read now through the classified repositories (the one policy, never a copy)."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -12,15 +13,18 @@ from oversight.changes.models import ChangeEvent
 
 
 def readable(
-    session: Session, principal: Principal, resources: Sequence[str]
+    session: Session,
+    principal: Principal,
+    resources: Sequence[str],
+    columns: tuple[Any, Any] = (ChangeEvent.resource_type, ChangeEvent.resource_id),
 ) -> ColumnElement[bool]:
-    """SQL true for the events about an item of `resources` that `principal` reads now."""
+    """SQL true for the rows about an item of `resources` that `principal` reads now (an
+    event by default; `columns` names another table's resource type and id columns)."""
+    kind, item = columns
     terms = [
         and_(
-            ChangeEvent.resource_type == resource,
-            ChangeEvent.resource_id.in_(
-                ClassifiedRepository.of(resource)(session, principal).readable_ids()
-            ),
+            kind == resource,
+            item.in_(ClassifiedRepository.of(resource)(session, principal).readable_ids()),
         )
         for resource in resources
     ]

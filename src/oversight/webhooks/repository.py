@@ -1,11 +1,14 @@
 """Every query of webhooks: an agency's subscriptions, their deliveries, the worker's queue."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
+from oversight.auth.principal import Principal
+from oversight.changes import repository as feed
 from oversight.changes.models import ChangeEvent
 from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookState
@@ -14,9 +17,10 @@ from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery, 
 class WebhookRepository:
     """Webhooks of one agency: another agency's answer 404, as ones that do not exist."""
 
-    def __init__(self, session: Session, agency_id: uuid.UUID) -> None:
+    def __init__(self, session: Session, principal: Principal) -> None:
         self.session = session
-        self.agency_id = agency_id
+        self.principal = principal
+        self.agency_id = principal.agency_id
 
     def base(self) -> Select[tuple[Webhook]]:
         return select(Webhook).where(Webhook.agency_id == self.agency_id)
@@ -28,9 +32,16 @@ class WebhookRepository:
         return keyset(self.session, self.base(), [Webhook.created_at, Webhook.id], page)
 
     def deliveries(
-        self, webhook_id: uuid.UUID, page: PageSlice
+        self, webhook_id: uuid.UUID, page: PageSlice, resources: Sequence[str]
     ) -> tuple[list[WebhookDelivery], Key | None]:
-        stmt = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
+        """The log as the caller may see it: a delivery about an item the caller cannot
+        read (now) is left out, as everywhere else; test deliveries name no item."""
+        about = (WebhookDelivery.resource_type, WebhookDelivery.resource_id)
+        shown = or_(
+            WebhookDelivery.resource_type.is_(None),
+            feed.readable(self.session, self.principal, resources, about),
+        )
+        stmt = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id, shown)
         keys = [WebhookDelivery.created_at, WebhookDelivery.id]
         return keyset(self.session, stmt, keys, page)
 

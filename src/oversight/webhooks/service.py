@@ -16,6 +16,7 @@ from oversight.db.versions import match_version, require_version
 from oversight.errors import Forbidden, NotFound, Unprocessable
 from oversight.service_accounts.models import ServiceAccount
 from oversight.webhooks import targets
+from oversight.webhooks.announce import readable_resources
 from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookState
 from oversight.webhooks.repository import WebhookRepository
 from oversight.webhooks.schemas import WebhookCreate, WebhookUpdate
@@ -34,7 +35,7 @@ def _managing(principal: Principal) -> None:
 
 
 def _repo(session: Session, principal: Principal) -> WebhookRepository:
-    return WebhookRepository(session, principal.agency_id)
+    return WebhookRepository(session, principal)
 
 
 def _delivering(session: Session, principal: Principal, given: uuid.UUID | None) -> uuid.UUID:
@@ -159,7 +160,7 @@ def deliveries(
     session: Session, principal: Principal, webhook_id: uuid.UUID, page: PageSlice
 ) -> tuple[list[WebhookDelivery], Key | None]:
     webhook = get(session, principal, webhook_id)
-    return _repo(session, principal).deliveries(webhook.id, page)
+    return _repo(session, principal).deliveries(webhook.id, page, readable_resources(principal))
 
 
 def redeliver(
