@@ -62,7 +62,7 @@ def test_a_published_bulletin_is_a_report_with_its_indicators(client, factory, a
     assert report["labels"] == ["ransomware", "high"]
     assert report["object_marking_refs"] == [TLP2_GREEN]
     assert report["external_references"] == [
-        {"source_name": "reference", "url": "https://www.ncsc.gov.uk/ransomware"}
+        {"source_name": "reference", "description": "https://www.ncsc.gov.uk/ransomware"}
     ]
     patterns = sorted(i["pattern"] for i in by_type["indicator"])
     assert patterns == [

@@ -157,7 +157,8 @@ def record(session: Session, bulletin: Published) -> None:
     refs: list[str] = []
     kept: set[str] = set()
     for item in bulletin.indicators:
-        kind, value, note = item["type"], item["value"], item.get("description")
+        kind, value = item["type"], item["value"]
+        note = item.get("description") or f"From the bulletin: {bulletin.title}"
         stix_type = "vulnerability" if kind == "cve" else "indicator"
         obj = writer.object(f"bulletin:{bulletin.id}:{kind}:{value}", stix_type, bulletin.id)
         stamp = writer.stamp(obj)

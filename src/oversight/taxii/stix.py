@@ -71,28 +71,26 @@ def pattern(kind: str, value: str) -> str:
     return f"[{_PATTERN_PATHS[kind]} = '{escaped}']"
 
 
-def indicator(stamp: Stamp, m: Marked, kind: str, value: str, description: str | None) -> str:
-    extra = {"description": description} if description else {}
+def indicator(stamp: Stamp, m: Marked, kind: str, value: str, description: str) -> str:
     return _json(
         stix2.v21.Indicator(
             name=f"{kind} {value}"[:250],
+            description=description,
             indicator_types=["malicious-activity"],
             pattern=pattern(kind, value),
             pattern_type="stix",
             valid_from=m.published,
-            **extra,
             **_common(stamp, m),
         )
     )
 
 
-def vulnerability(stamp: Stamp, m: Marked, cve: str, description: str | None) -> str:
-    extra = {"description": description} if description else {}
+def vulnerability(stamp: Stamp, m: Marked, cve: str, description: str) -> str:
     return _json(
         stix2.v21.Vulnerability(
             name=cve,
+            description=description,
             external_references=[{"source_name": "cve", "external_id": cve}],
-            **extra,
             **_common(stamp, m),
         )
     )
@@ -112,7 +110,11 @@ def report(
     description = f"{summary}\n\n{body}".strip() if body else summary
     extra: dict[str, Any] = {}
     if references:
-        extra["external_references"] = [{"source_name": "reference", "url": u} for u in references]
+        # The address as a description: STIX best practice (strict validation) wants a hash
+        # of what a `url` points to, which the service does not have.
+        extra["external_references"] = [
+            {"source_name": "reference", "description": u} for u in references
+        ]
     return _json(
         stix2.v21.Report(
             name=title,
