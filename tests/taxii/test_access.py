@@ -180,3 +180,24 @@ def test_added_after_is_exclusive_and_limits_hold(client, factory, auth):
     assert r.json() == {"more": False}
     r = client.get(OBJECTS, params={"colour": "red"}, headers=h)
     assert r.status_code == 400 and "colour" in r.json()["description"]
+
+
+def test_a_newly_named_agency_gets_the_bulletin_in_its_next_sync(client, factory, auth):
+    owner = factory.agency()
+    editor = factory.user(owner, roles=["editor"])
+    h = auth(editor)
+    first, later = factory.agency(), factory.agency()
+    b = publish(client, h, create(client, h, tlp="AMBER", recipient_agencies=[str(first.id)]))
+    reader = taxii(auth(factory.user(later)))
+    r = client.get(OBJECTS, headers=reader)
+    assert "Ransomware" not in r.text
+    mark = r.headers["X-TAXII-Date-Added-Last"]
+    r = client.patch(
+        f"{API}/{b['id']}",
+        json={"recipient_agencies": [str(first.id), str(later.id)]},
+        headers={**h, "If-Match": f'"{b["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    new = client.get(OBJECTS, params={"added_after": mark}, headers=reader).json()["objects"]
+    assert {o["type"] for o in new} == {"report", "indicator"}
+    assert len([o for o in new if o["type"] == "indicator"]) == 3

@@ -119,7 +119,7 @@ def update(
     session.flush()
     if changed and bulletin.status == BulletinStatus.published:
         _add_revision(session, repo, bulletin, principal, changed)
-        feed.record(session, bulletin)
+        feed.record(session, bulletin, reclassified=bool(set(changed) & set(CLASSIFICATION_FIELDS)))
     return shown(session, principal, bulletin)
 
 

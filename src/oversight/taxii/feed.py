@@ -100,10 +100,11 @@ class Writer:
         self.session.add(obj)
         return obj
 
-    def add(self, obj: StixObject, stamp: stix.Stamp, body: str) -> bool:
-        """A new version of `obj`, unless it says what the last one said."""
+    def add(self, obj: StixObject, stamp: stix.Stamp, body: str, *, force: bool = False) -> bool:
+        """A new version of `obj`, unless it says what the last one said (and is not
+        `force`d)."""
         digest = _content_digest(body)
-        if obj.versions and digest == obj.digest:
+        if obj.versions and digest == obj.digest and not force:
             return False
         if obj.versions:
             repository.supersede(self.session, obj)
@@ -142,8 +143,13 @@ class Writer:
         return obj.stix_id
 
 
-def record(session: Session, bulletin: Published) -> None:
-    """The bulletin's objects as it now stands (published, or withdrawn: revoked)."""
+def record(session: Session, bulletin: Published, *, reclassified: bool = False) -> None:
+    """The bulletin's objects as it now stands (published, or withdrawn: revoked).
+
+    A reclassified bulletin gets new versions of all its objects even where their content
+    is unchanged (a new recipient agency's markings are the same): those who may read it
+    now find them after the point they have synchronised to.
+    """
     writer = Writer(session)
     writer.markings()
     identity_id = writer.identity(bulletin.agency_id, repository.agency_name(session, bulletin))
@@ -166,7 +172,7 @@ def record(session: Session, bulletin: Published) -> None:
             body = stix.vulnerability(stamp, m, value.upper(), note)
         else:
             body = stix.indicator(stamp, m, kind, value, note)
-        writer.add(obj, stamp, body)
+        writer.add(obj, stamp, body, force=reclassified)
         refs.append(obj.stix_id)
         kept.add(obj.stix_id)
     report = writer.object(f"bulletin:{bulletin.id}:report", "report", bulletin.id)
@@ -186,7 +192,7 @@ def record(session: Session, bulletin: Published) -> None:
         references=list(bulletin.references),
         object_refs=refs,
     )
-    writer.add(report, stamp, body)
+    writer.add(report, stamp, body, force=reclassified)
 
 
 def backfill(session: Session, model: type[Any]) -> int:

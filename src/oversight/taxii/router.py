@@ -64,6 +64,7 @@ router = APIRouter(
 
 Collection_ = Annotated[str, Path(description=f"`{service.COLLECTION_ID}`")]
 ObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.object_filters)]
+OneObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.one_object_filters)]
 VersionFiltersDep = Annotated[ObjectFilters, Depends(wire.version_filters)]
 
 THREAT_BULLETINS = Collection(
@@ -186,7 +187,7 @@ def get_object(
     object_id: str,
     session: SessionDep,
     principal: FeedReader,
-    f: ObjectFiltersDep,
+    f: OneObjectFiltersDep,
     page: wire.PagingDep,
 ) -> Response:
     rows, last = service.object_versions(

@@ -113,6 +113,31 @@ def object_filters(
     )
 
 
+def one_object_filters(
+    added_after: Annotated[
+        Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
+    ] = None,
+    match_version: Annotated[
+        str | None,
+        Query(
+            alias="match[version]",
+            max_length=1000,
+            description="last (default), first, all, or the `modified` timestamp of a version",
+        ),
+    ] = None,
+    match_spec_version: Annotated[
+        str | None, Query(alias="match[spec_version]", max_length=100)
+    ] = None,
+) -> ObjectFilters:
+    words, moments = _versions(match_version)
+    return ObjectFilters(
+        added_after=added_after,
+        versions=words,
+        spec_versions=_listed(match_spec_version, "spec_version"),
+        moments=moments,
+    )
+
+
 def version_filters(
     added_after: Annotated[
         Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
