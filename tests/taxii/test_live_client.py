@@ -4,7 +4,11 @@ member, as the demo partner system by HTTP Basic and by Bearer, and as an agency
 not see another's AMBER+STRICT or RED bulletins (nor their indicators)."""
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,12 +17,14 @@ import requests
 from taxii2client.v21 import Collection, Server, as_pages
 
 from oversight.taxii.service import COLLECTION_ID
+from tests.bulletins.helpers import payload
 from tests.conftest import Databases
 from tests.live import LiveServer, run_oversight, server_env, serving
 
 POLICE_EDITOR = "editor@police.example"
 EASTVALE_MEMBER = "member@eastvale.example"
 CONFIDENTIAL = {"AMBER+STRICT", "RED"}
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "taxii_pull.py"
 
 
 class Bearer(requests.auth.AuthBase):
@@ -145,3 +151,50 @@ def test_added_after_gets_exactly_what_came_after(live):
     middle = manifest[len(manifest) // 2]["date_added"]
     later = collection.get_objects(added_after=middle).get("objects", [])
     assert [o["id"] for o in later] == [m["id"] for m in manifest[len(manifest) // 2 + 1 :]]
+
+
+def _example(server: LiveServer, demo: dict[str, Any], *args: str) -> tuple[dict, dict]:
+    sa = demo["service_account"]
+    env = {
+        **os.environ,
+        "OVERSIGHT_CLIENT_ID": sa["client_id"],
+        "OVERSIGHT_CLIENT_SECRET": sa["client_secret"],
+    }
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE), "--base-url", server.base_url, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def test_the_worked_example_pulls_everything_then_only_what_is_new(live, tmp_path):
+    """Runs last in this module: it publishes a bulletin."""
+    server, demo = live
+    sa = demo["service_account"]
+    _, expected = _pull(server, user=sa["client_id"], password=sa["client_secret"])
+    state = str(tmp_path / "state.json")
+    bundle, summary = _example(server, demo, "--state", state, "--per-request", "7")
+    assert bundle["type"] == "bundle" and bundle["objects"] == expected
+    assert summary["objects"] == len(expected) and summary["added_after"]
+    again, summary = _example(server, demo, "--state", state)
+    assert again["objects"] == [] and summary["objects"] == 0
+    crc_editor = "editor@crc.example"
+    h = {"Authorization": f"Bearer {_member(server, demo, crc_editor)}"}
+    body = {**payload(title="Courier scam texts to pensioners"), "tlp": "GREEN"}
+    draft = httpx.post(f"{server.base_url}/api/v1/bulletins", json=body, headers=h, timeout=30)
+    assert draft.status_code == 201, draft.text
+    b = draft.json()
+    r = httpx.post(
+        f"{server.base_url}/api/v1/bulletins/{b['id']}/publish",
+        headers={**h, "If-Match": f'"{b["version"]}"'},
+        timeout=30,
+    )
+    assert r.status_code == 200, r.text
+    new, summary = _example(server, demo, "--state", state)
+    assert summary["by_type"] == {"indicator": 3, "report": 1}
+    assert [o["name"] for o in new["objects"] if o["type"] == "report"] == [body["title"]]
