@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
+from oversight.access.classification import AUDITED_READS
 from oversight.access.repository import ClassifiedRepository
 from oversight.agencies.models import Agency
 from oversight.auth.principal import Principal
@@ -117,11 +118,13 @@ class CollectionRepository:
 
     def page(
         self, f: ObjectFilters, page: PageSlice, *, bodies: bool = True
-    ) -> tuple[list[StixVersion], Key | None]:
-        stmt = self.base().where(*_conditions(f))
-        if not bodies:
-            stmt = stmt.options(defer(StixVersion.body))
-        rows, last = keyset(self.session, stmt, [StixVersion.date_added], page, descending=False)
+    ) -> tuple[list[Any], Key | None]:
+        """Rows of the columns a TAXII answer needs (not ORM objects: a page holds up to
+        1,000 stored objects, served as stored)."""
+        columns = [*_LISTED, StixVersion.body] if bodies else _LISTED
+        stmt = select(*columns).where(self._readable(), *_conditions(f))
+        keys = [StixVersion.date_added]
+        rows, last = keyset(self.session, stmt, keys, page, descending=False, scalars=False)
         self.record_reads(rows)
         return rows, last
 
@@ -129,14 +132,27 @@ class CollectionRepository:
         stmt = self.base().where(StixVersion.stix_id == stix_id).with_only_columns(StixVersion.id)
         return self.session.scalars(stmt.limit(1)).first() is not None
 
-    def record_reads(self, rows: Iterable[StixVersion]) -> None:
+    def record_reads(self, rows: Iterable[Any]) -> None:
         """Classified reads on the record, once per bulletin a page shows (§9)."""
         ids = {r.bulletin_id for r in rows if r.bulletin_id is not None}
         if not ids:
             return
         model = self.bulletins.model
-        shown = self.session.scalars(self.bulletins.base().where(model.id.in_(ids)))
-        self.bulletins.record_reads(sorted(shown, key=lambda b: str(b.id)))
+        stmt = (
+            self.bulletins.base()
+            .where(model.id.in_(ids), model.tlp.in_(list(AUDITED_READS)))
+            .with_only_columns(model.id, model.tlp)
+            .order_by(model.id)
+        )
+        self.bulletins.record_reads(self.session.execute(stmt).all())
+
+
+_LISTED = [
+    StixVersion.stix_id,
+    StixVersion.bulletin_id,
+    StixVersion.modified,
+    StixVersion.date_added,
+]
 
 
 def _conditions(f: ObjectFilters) -> list[ColumnElement[bool]]:

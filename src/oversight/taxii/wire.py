@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse, Response
 from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import BadRequest, NotAcceptable
-from oversight.taxii.models import StixVersion
 from oversight.taxii.repository import ObjectFilters
 from oversight.taxii.schemas import STIX_JSON, TAXII_JSON
 from oversight.web.paging import CursorCodec
@@ -196,7 +195,7 @@ class Paging:
 PagingDep = Annotated[Paging, Depends(Paging)]
 
 
-def _headers(rows: list[StixVersion]) -> dict[str, str]:
+def _headers(rows: list[Any]) -> dict[str, str]:
     if not rows:
         return {}
     return {
@@ -209,14 +208,14 @@ def _head(token: str | None) -> dict[str, Any]:
     return {"more": token is not None, **({"next": token} if token else {})}
 
 
-def envelope(rows: list[StixVersion], token: str | None) -> Response:
+def envelope(rows: list[Any], token: str | None) -> Response:
     """The stored objects, as stored, inside the envelope."""
     head = json.dumps(_head(token))[:-1]
     objects = f', "objects": [{", ".join(r.body for r in rows)}]' if rows else ""
     return Response(f"{head}{objects}}}", media_type=TAXII_JSON, headers=_headers(rows))
 
 
-def manifest(rows: list[StixVersion], token: str | None) -> Response:
+def manifest(rows: list[Any], token: str | None) -> Response:
     body = _head(token)
     if rows:
         body["objects"] = [
@@ -231,7 +230,7 @@ def manifest(rows: list[StixVersion], token: str | None) -> Response:
     return TaxiiResponse(body, headers=_headers(rows))
 
 
-def versions(rows: list[StixVersion], token: str | None) -> Response:
+def versions(rows: list[Any], token: str | None) -> Response:
     body = _head(token)
     if rows:
         body["versions"] = [_stix_time(r.modified) for r in rows]
