@@ -3,8 +3,8 @@ addresses a person types, problem types that resolve."""
 
 import pytest
 
-from tests.bulletins.helpers import API as BULLETINS
-from tests.bulletins.helpers import create
+from tests.support.bulletins import API as BULLETINS
+from tests.support.bulletins import create
 
 
 def test_an_unknown_query_parameter_is_400_naming_it(client, factory, auth):

@@ -6,21 +6,12 @@ import uuid
 
 import pytest
 
-from tests.bulletins.world import build, token
-from tests.meetings import world as governance
-from tests.meetings.helpers import ACTIONS, MEETINGS, without_request
+from tests.support import governance
+from tests.support.meetings import ACTIONS, MEETINGS, without_request
+from tests.support.world import build, token, variants
 
 A, B, C, D = 0, 1, 2, 3
-VARIANTS = [
-    {"tlp": "CLEAR"},
-    {"tlp": "GREEN"},
-    {"tlp": "AMBER"},
-    {"tlp": "AMBER", "agencies": {B}},
-    {"tlp": "AMBER+STRICT"},
-    {"tlp": "AMBER+STRICT", "agencies": {B}},
-    {"tlp": "RED"},
-    {"tlp": "RED", "users": {4}},
-]
+VARIANTS = variants(named_user=4)
 STALE = {"If-Match": '"999"'}
 MEETING_CALLS = [
     ("GET", "", {}),

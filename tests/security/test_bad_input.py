@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from oversight.db import make_engine
-from tests.bulletins.helpers import API as BULLETINS
-from tests.bulletins.helpers import create, payload
-from tests.conftest import TEST_SECRET
+from tests.support.bulletins import API as BULLETINS
+from tests.support.bulletins import create, payload
+from tests.support.databases import TEST_SECRET
 
 EDGES = ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0.5", "1700000000")
 NUL = "a\x00b"
