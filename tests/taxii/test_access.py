@@ -3,9 +3,9 @@ Basic; TAXII media types, errors and `next` tokens bound to the caller and the f
 
 import base64
 
-from tests.audit.helpers import records
-from tests.bulletins.helpers import API, create, publish
-from tests.taxii.helpers import MANIFEST, OBJECTS, ROOT, TAXII, every_object, taxii
+from tests.support.audit import records
+from tests.support.bulletins import API, create, publish
+from tests.support.taxii import MANIFEST, OBJECTS, ROOT, TAXII, every_object, taxii
 
 
 def _basic(client_id: str, secret: str) -> dict[str, str]:

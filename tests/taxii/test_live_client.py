@@ -17,9 +17,9 @@ import requests
 from taxii2client.v21 import Collection, Server, as_pages
 
 from oversight.taxii.service import COLLECTION_ID
-from tests.bulletins.helpers import payload
-from tests.conftest import Databases
-from tests.live import LiveServer, run_oversight, server_env, serving
+from tests.support.bulletins import payload
+from tests.support.databases import Databases
+from tests.support.live import LiveServer, run_oversight, server_env, serving
 
 POLICE_EDITOR = "editor@police.example"
 EASTVALE_MEMBER = "member@eastvale.example"

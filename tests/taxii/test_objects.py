@@ -5,8 +5,8 @@ import uuid
 
 import stix2
 
-from tests.bulletins.helpers import API, create, publish
-from tests.taxii.helpers import (
+from tests.support.bulletins import API, create, publish
+from tests.support.taxii import (
     COLLECTION,
     MANIFEST,
     OBJECTS,

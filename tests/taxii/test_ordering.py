@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 from oversight.bulletins.models import Bulletin
 from oversight.taxii import feed
 from oversight.taxii.models import StixObject, StixVersion
-from tests.bulletins.helpers import API, create, publish
-from tests.taxii.helpers import MANIFEST, taxii
+from tests.support.bulletins import API, create, publish
+from tests.support.taxii import MANIFEST, taxii
 
 FROZEN = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
 
