@@ -9,6 +9,7 @@ from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.service_accounts.models import ServiceAccount
+from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
 
 __all__ = [
@@ -27,5 +28,8 @@ __all__ = [
     "MeetingMinutes",
     "RefreshToken",
     "ServiceAccount",
+    "StixCollectionHead",
+    "StixObject",
+    "StixVersion",
     "User",
 ]
