@@ -4,35 +4,28 @@ Set OVERSIGHT_TEST_DATABASE_URL to a PostgreSQL URL to run the same suite there:
 database is created on that server for the run and dropped afterwards.
 """
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import recorder
 from oversight.changes import outbox
 from oversight.config import Settings
-from oversight.db import make_engine, migrations, session_bind
+from oversight.db import session_bind
 from oversight.main import create_app
-from tests.factories import Factory
-
-TEST_SECRET = "test-secret-" + "x" * 40
-
-
-def test_database_url() -> str | None:
-    return os.environ.get("OVERSIGHT_TEST_DATABASE_URL")
+from oversight.web.admission import Admission
+from tests.support.databases import Databases, database_under_test, make_settings
+from tests.support.factories import Factory
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`@pytest.mark.postgres_only` tests are skipped on SQLite (CI fails on any PG skip)."""
-    url = test_database_url()
+    url = database_under_test()
     if url and url.startswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set OVERSIGHT_TEST_DATABASE_URL)")
@@ -42,46 +35,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    url = test_database_url()
+    url = database_under_test()
     return f"oversight database: {make_url(url).get_backend_name() if url else 'sqlite'}"
-
-
-class Databases:
-    """Makes fresh, migrated databases: SQLite files, or new databases on the PG server."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.server_url = test_database_url()
-        self.made: list[str] = []
-
-    @property
-    def is_postgres(self) -> bool:
-        return bool(self.server_url and self.server_url.startswith("postgresql"))
-
-    def new_url(self) -> str:
-        if not self.is_postgres:
-            return f"sqlite:///{self.tmp / f'oversight-{uuid.uuid4().hex[:8]}.db'}"
-        name = f"oversight_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        self.made.append(name)
-        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
-
-    def migrated_engine(self) -> Engine:
-        engine = make_engine(self.new_url())
-        migrations.upgrade(engine)
-        return engine
-
-    def drop_all(self) -> None:
-        if not self.is_postgres or not self.made:
-            return
-        admin = make_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for name in self.made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -96,19 +51,6 @@ def engine(databases: Databases) -> Iterator[Engine]:
     eng = databases.migrated_engine()
     yield eng
     eng.dispose()
-
-
-def make_settings(url: str, tmp: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "database_url": url,
-        "secret_key": TEST_SECRET,
-        "var_dir": tmp,
-        "argon2_memory_kib": 1024,
-        "argon2_time_cost": 1,
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -153,11 +95,27 @@ def session_factory(connection: object) -> sessionmaker[Session]:
     )
 
 
+@pytest.fixture(scope="session")
+def built_app(settings: Settings, engine: Engine) -> FastAPI:
+    """The app is built once per run (routes, schemas, middleware: about 0.1 s a build)."""
+    return create_app(settings, engine)
+
+
 @pytest.fixture
-def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
-    application = create_app(settings, engine)
-    application.state.sessionmaker = session_factory
-    return application
+def app(built_app: FastAPI, session_factory: sessionmaker[Session]) -> Iterator[FastAPI]:
+    """The run's app with this test's sessions; what a test changes on it is put back after.
+
+    Admission is made afresh: its semaphore belongs to the event loop of one test's client.
+    """
+    state = built_app.state
+    saved = dict(state._state)
+    state.sessionmaker = session_factory
+    admission = state.admission
+    state.admission = Admission(admission.slots, admission.timeout, admission.hashes)
+    yield built_app
+    state._state.clear()
+    state._state.update(saved)
+    built_app.dependency_overrides.clear()
 
 
 @pytest.fixture

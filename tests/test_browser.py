@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import Databases
-from tests.live import LOCAL_HOST, run_oversight, server_env, serving
+from tests.support.databases import Databases
+from tests.support.live import LOCAL_HOST, run_oversight, server_env, serving
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright

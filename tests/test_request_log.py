@@ -3,7 +3,7 @@
 import json
 import logging
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.factories import DEFAULT_PASSWORD
 
 ACCESS_LOG = "oversight.access"
 

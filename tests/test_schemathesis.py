@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import create_engine
 
 from oversight.main import create_app
-from tests.conftest import make_settings
+from tests.support.databases import make_settings
 
 CHECKS = [
     not_a_server_error,

@@ -1,7 +1,7 @@
 """The change outbox, ordered at commit; webhook subscriptions and their deliveries
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 05:16:36.474030
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from oversight.db import JSONDoc, UTCDateTime
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

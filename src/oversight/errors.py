@@ -51,6 +51,10 @@ class MethodNotAllowed(ProblemError):
     status, title, slug = 405, "Method Not Allowed", "method-not-allowed"
 
 
+class NotAcceptable(ProblemError):
+    status, title, slug = 406, "Not Acceptable", "not-acceptable"
+
+
 class RequestTimeout(ProblemError):
     status, title, slug = 408, "Request Timeout", "request-timeout"
 
@@ -103,6 +107,7 @@ BY_STATUS: dict[int, type[ProblemError]] = {
         Forbidden,
         NotFound,
         MethodNotAllowed,
+        NotAcceptable,
         RequestTimeout,
         Conflict,
         PreconditionFailed,

@@ -29,6 +29,7 @@ from oversight.docs_ui.handbook import DESCRIPTION, TAGS
 from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
 from oversight.service_accounts import router as service_accounts_router
+from oversight.taxii import router as taxii_router
 from oversight.users import router as users_router
 from oversight.web import health, problems, site
 from oversight.web.admission import Admission
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(site.index_router)
     app.include_router(health.router)
     app.include_router(api_router())
+    app.include_router(taxii_router.router)
     install_docs_ui(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -10,6 +10,7 @@ from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.service_accounts.models import ServiceAccount
+from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
 from oversight.webhooks.models import Webhook, WebhookDelivery, WebhookState
 
@@ -31,6 +32,9 @@ __all__ = [
     "MeetingMinutes",
     "RefreshToken",
     "ServiceAccount",
+    "StixCollectionHead",
+    "StixObject",
+    "StixVersion",
     "User",
     "Webhook",
     "WebhookDelivery",

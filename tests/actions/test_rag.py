@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from oversight.actions import clock
-from tests.meetings.helpers import ACTIONS, create_action, post_update
+from tests.support.meetings import ACTIONS, create_action, post_update
 
 TODAY = date(2020, 7, 1)
 

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from oversight.actions.status import TRANSITIONS, ActionStatus
-from tests.meetings.helpers import ACTIONS, create_action, if_match, post_update
+from tests.support.meetings import ACTIONS, create_action, if_match, post_update
 
 S = ActionStatus
 # A legal path from `open` to each status, taken by the creating agency's editor.

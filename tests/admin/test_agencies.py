@@ -1,6 +1,6 @@
 """/agencies: anyone reads, admins change, suspension cuts access at once."""
 
-from tests.admin.helpers import AGENCIES, ME
+from tests.support.admin import AGENCIES, ME
 
 
 def test_any_principal_lists_agencies(client, factory, auth):

@@ -4,7 +4,7 @@ import uuid
 
 from oversight.auth.passwords import secret_digest
 from oversight.service_accounts.models import ServiceAccount
-from tests.admin.helpers import ME, SERVICE_ACCOUNTS, agency_of
+from tests.support.admin import ME, SERVICE_ACCOUNTS, agency_of
 
 TOKEN = "/api/v1/auth/token"
 

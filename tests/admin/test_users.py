@@ -5,9 +5,9 @@ import uuid
 from sqlalchemy import func, select
 
 from oversight.users.models import User
-from tests.admin.helpers import ME, USERS, agency_of, new_user
-from tests.auth.helpers import login, tokens
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.admin import ME, USERS, agency_of, new_user
+from tests.support.auth import login, tokens
+from tests.support.factories import DEFAULT_PASSWORD
 
 SECRET_PASSWORD = "Sup3r-Secret-Passphrase!"
 

@@ -11,7 +11,7 @@ from oversight.auth.principal import AnyPrincipal
 from oversight.db import keep_on_rollback
 from oversight.errors import Conflict, Forbidden
 from oversight.web.session import SessionDep
-from tests.audit.helpers import records
+from tests.support.audit import records
 
 
 @pytest.fixture

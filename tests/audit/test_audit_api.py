@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from oversight.audit.models import GENESIS_HASH
 from oversight.audit.recorder import record
 from oversight.db import utcnow
-from tests.audit.helpers import records
+from tests.support.audit import records
 
 AUDIT = "/api/v1/audit"
 

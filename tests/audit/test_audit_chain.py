@@ -12,7 +12,7 @@ from oversight.agencies.models import Agency
 from oversight.audit import chain, recorder, repository
 from oversight.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 from oversight.audit.recorder import AuditBypassError, record
-from tests.audit.helpers import records
+from tests.support.audit import records
 
 
 def _fields(**over):

@@ -2,8 +2,8 @@
 
 import json
 
-from tests.audit.helpers import as_json, records
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.audit import as_json, records
+from tests.support.factories import DEFAULT_PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 WRONG = "not-the-password-at-all"

@@ -11,7 +11,7 @@ from oversight.audit.recorder import record
 from oversight.cli import app
 from oversight.config import get_settings
 from oversight.db import make_sessionmaker
-from tests.audit.helpers import drop_append_only, restore_append_only
+from tests.support.audit import drop_append_only, restore_append_only
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from oversight.agencies.models import Agency
 from oversight.auth.models import RefreshToken
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
-from tests.audit.helpers import as_json, records
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.audit import as_json, records
+from tests.support.factories import DEFAULT_PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from oversight.audit import chain, recorder
 from oversight.audit.recorder import record
 from oversight.db import make_sessionmaker
-from tests.audit.helpers import drop_append_only, restore_append_only
+from tests.support.audit import drop_append_only, restore_append_only
 
 N = 6
 

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from tests.auth.helpers import ME_URL, TOKEN_URL, assert_problem, bearer
+from tests.support.auth import ME_URL, TOKEN_URL, assert_problem, bearer
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from oversight.audit import recorder
 from oversight.main import create_app
-from tests.auth.helpers import ME_URL, assert_problem, bearer, login, tokens
-from tests.conftest import make_settings
-from tests.factories import DEFAULT_PASSWORD, Factory
+from tests.support.auth import ME_URL, assert_problem, bearer, login, tokens
+from tests.support.databases import make_settings
+from tests.support.factories import DEFAULT_PASSWORD, Factory
 
 PASSWORD_URL = "/api/v1/me/password"
 WRONG = "definitely not the password"

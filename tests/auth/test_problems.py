@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.auth.helpers import ME_URL, TOKEN_URL, assert_problem
+from tests.support.auth import ME_URL, TOKEN_URL, assert_problem
 
 PASSWORD_URL = "/api/v1/me/password"
 

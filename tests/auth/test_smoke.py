@@ -1,4 +1,4 @@
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.factories import DEFAULT_PASSWORD
 
 
 def test_password_login_and_me(client, factory):

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 
-from tests.auth.helpers import ME_URL, assert_unauthorized, bearer, tokens
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.auth import ME_URL, assert_unauthorized, bearer, tokens
+from tests.support.factories import DEFAULT_PASSWORD
 
 OTHER_KEY = "another-service-secret-" + "y" * 40
 

@@ -1,6 +1,6 @@
 """Refresh rotation and theft detection, revocation, logout and password change."""
 
-from tests.auth.helpers import (
+from tests.support.auth import (
     ME_URL,
     assert_problem,
     assert_unauthorized,
@@ -9,7 +9,7 @@ from tests.auth.helpers import (
     refresh,
     tokens,
 )
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.factories import DEFAULT_PASSWORD
 
 REVOKE_URL = "/api/v1/auth/revoke"
 LOGOUT_URL = "/api/v1/auth/logout"

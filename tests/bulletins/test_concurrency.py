@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from oversight.audit import recorder
 from oversight.bulletins.models import Bulletin
 from oversight.main import create_app
-from tests.bulletins.helpers import API, create, payload
-from tests.conftest import make_settings
-from tests.factories import Factory
+from tests.support.bulletins import API, create, payload
+from tests.support.databases import make_settings
+from tests.support.factories import Factory
 
 
 def test_stale_if_match_is_412_and_changes_nothing(client, factory, auth):

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from oversight.audit.models import AuditRecord
-from tests.bulletins.helpers import API, create, payload, publish
+from tests.support.bulletins import API, create, payload, publish
 
 
 def _if_match(headers, body):

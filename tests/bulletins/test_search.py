@@ -9,10 +9,22 @@ import pytest
 from oversight.bulletins import search
 from oversight.bulletins.models import Bulletin
 from oversight.bulletins.search import SearchPlan
-from tests.bulletins import test_visibility
-from tests.bulletins.world import BASE_TIME, WORDS, World, may_read, token
+from tests.support.world import (
+    BASE_TIME,
+    WORDS,
+    World,
+    bulletin_world,
+    listed_ids,
+    may_read,
+    token,
+)
 
-world = test_visibility.world  # the fixture: every TLP, status and recipient mix
+
+@pytest.fixture
+def world(db) -> World:
+    """Every TLP, status and recipient mix."""
+    return bulletin_world(db)
+
 
 # A first window of `window_per_row` x (limit + 1) entries.
 PLANS = [
@@ -52,10 +64,10 @@ def _every_search_pages_in_list_order(client, app, world: World) -> None:
             reverse=True,
         )
         for word in WORDS:
-            got = test_visibility._ids(client, headers, limit=3, q=word)
+            got = listed_ids(client, headers, limit=3, q=word)
             assert got == [str(i.id) for i in newest_first if i.word == word], (who, word)
         for limit in (1, 2):
-            got = test_visibility._ids(client, headers, limit=limit, q="bulletin")
+            got = listed_ids(client, headers, limit=limit, q="bulletin")
             assert got == [str(i.id) for i in newest_first], (who, limit)
 
 

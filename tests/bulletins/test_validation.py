@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from oversight.bulletins.models import Bulletin
-from tests.bulletins.helpers import API, create, payload
+from tests.support.bulletins import API, create, payload
 
 
 def _indicator(kind, value):

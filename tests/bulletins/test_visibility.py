@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement
-from tests.bulletins.helpers import API
-from tests.bulletins.world import (
+from tests.support.bulletins import API
+from tests.support.world import (
     BASE_TIME,
     CATEGORIES,
     SECTORS,
@@ -18,48 +18,18 @@ from tests.bulletins.world import (
     TLPS,
     WORDS,
     World,
-    build,
+    bulletin_world,
+    listed_ids,
     may_read,
     token,
 )
 
 A, B, C, D = 0, 1, 2, 3
-VARIANTS = [
-    {"tlp": "CLEAR"},
-    {"tlp": "GREEN"},
-    {"tlp": "AMBER"},
-    {"tlp": "AMBER", "agencies": {B}},
-    {"tlp": "AMBER+STRICT"},
-    {"tlp": "AMBER+STRICT", "agencies": {B}},
-    {"tlp": "RED"},
-    {"tlp": "RED", "users": {5}},
-]
 
 
 @pytest.fixture
 def world(db) -> World:
-    users = [
-        (A, frozenset({"editor"})),  # 0: the author
-        (A, frozenset({"editor"})),  # 1
-        (A, frozenset()),  # 2
-        (B, frozenset()),  # 3
-        (B, frozenset({"editor"})),  # 4
-        (C, frozenset()),  # 5: named on one RED bulletin
-        (C, frozenset({"admin"})),  # 6
-        (C, frozenset({"auditor"})),  # 7
-        (D, frozenset({"editor"})),  # 8: of a suspended agency
-    ]
-    services = [
-        (A, frozenset({"bulletins:read", "bulletins:write"})),  # 9
-        (B, frozenset({"bulletins:read"})),  # 10
-        (C, frozenset({"bulletins:read", "meetings:write"})),  # 11
-    ]
-    items = [
-        {"author": 0, "status": status, **variant} for status in STATUSES for variant in VARIANTS
-    ]
-    items.append({"author": 9, "status": "draft", "tlp": "GREEN"})
-    items.append({"author": 4, "status": "published", "tlp": "AMBER+STRICT"})
-    return build(db, [True, True, True, False], users, services, items)
+    return bulletin_world(db)
 
 
 def _same(body: dict, item_id: uuid.UUID) -> dict:
@@ -67,21 +37,6 @@ def _same(body: dict, item_id: uuid.UUID) -> dict:
     out = {k: v for k, v in body.items() if k not in {"request_id", "instance"}}
     out["detail"] = out["detail"].replace(str(item_id), "{id}")
     return out
-
-
-def _ids(client, headers, limit=5, **params) -> list[str] | None:
-    out: list[str] = []
-    query = {"limit": limit, **params}
-    while True:
-        r = client.get(API, params=query, headers=headers)
-        if r.status_code == 401:
-            return None
-        assert r.status_code == 200, r.text
-        out += [b["id"] for b in r.json()["items"]]
-        if not r.json()["next_cursor"]:
-            return out
-        assert 'rel="next"' in r.headers["link"]
-        query["cursor"] = r.json()["next_cursor"]
 
 
 FILTERS = (
@@ -106,17 +61,17 @@ def test_lists_show_exactly_what_each_principal_may_read(client, app, world):
     for who in world.people:
         headers = token(app.state.tokens, world, who)
         readable = [i for i in world.items if may_read(who, i, world.active)]
-        ids = _ids(client, headers)
+        ids = listed_ids(client, headers)
         if not world.active[who.agency]:
             assert ids is None
             continue
         expected = sorted(readable, key=lambda i: i.minute, reverse=True)
         assert ids == [str(i.id) for i in expected], who  # newest first, every page
         for name, value, keep in FILTERS:
-            got = _ids(client, headers, limit=8, **{name: value})
+            got = listed_ids(client, headers, limit=8, **{name: value})
             assert set(got) == {str(i.id) for i in readable if keep(i)}, (who, name, value)
         for n, agency in enumerate(world.agencies):
-            got = _ids(client, headers, limit=8, agency_id=str(agency.id))
+            got = listed_ids(client, headers, limit=8, agency_id=str(agency.id))
             assert set(got) == {str(i.id) for i in readable if i.agency == n}
     public = client.get("/api/v1/public/bulletins", params={"limit": 200}).json()["items"]
     assert {b["id"] for b in public} == {

@@ -12,9 +12,9 @@ from sqlalchemy import insert, select
 
 from oversight.changes.models import ChangeEvent
 from oversight.db import make_engine, utcnow
-from tests.bulletins.helpers import create, publish
 from tests.changes.test_feed import CHANGES
-from tests.webhooks.helpers import world  # noqa: F401
+from tests.support.bulletins import create, publish
+from tests.support.webhooks import world  # noqa: F401
 
 WRITERS, CHANGES_EACH = 4, 250
 

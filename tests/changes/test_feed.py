@@ -6,8 +6,8 @@ import uuid
 from sqlalchemy import select
 
 from oversight.bulletins.models import Bulletin
-from tests.bulletins.helpers import API, create, publish
-from tests.meetings.helpers import if_match
+from tests.support.bulletins import API, create, publish
+from tests.support.meetings import if_match
 
 CHANGES = "/api/v1/changes"
 

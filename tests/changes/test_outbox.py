@@ -6,8 +6,8 @@ import uuid
 from sqlalchemy import select
 
 from oversight.changes.models import ChangeEvent
-from tests.bulletins.helpers import API, create, publish
-from tests.meetings.helpers import (
+from tests.support.bulletins import API, create, publish
+from tests.support.meetings import (
     create_action,
     create_meeting,
     if_match,

@@ -11,7 +11,7 @@ from oversight.cli import app
 from oversight.config import get_settings
 from oversight.db import make_engine
 from oversight.users.models import User
-from tests.conftest import TEST_SECRET
+from tests.support.databases import TEST_SECRET
 
 ADMIN_PASSWORD = "the first admin's passphrase"
 

@@ -11,7 +11,7 @@ import typer
 from oversight.cli import app
 from oversight.cli.output import run
 from oversight.config import get_settings
-from tests.conftest import TEST_SECRET
+from tests.support.databases import TEST_SECRET
 
 CLI_DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 

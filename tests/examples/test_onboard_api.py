@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.examples.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, EXAMPLES, AdminServer
+from tests.support.examples import ADMIN_EMAIL, ADMIN_PASSWORD, EXAMPLES, AdminServer
 
 SCRIPT = EXAMPLES / "onboard_agency_api.py"
 PEOPLE = ["lead@eastvale.example.org", "one@eastvale.example.org", "two@eastvale.example.org"]

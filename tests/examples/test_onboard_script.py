@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from oversight.main import create_app
-from tests.conftest import Databases, make_settings
-from tests.examples.conftest import EXAMPLES, bootstrap, command_env, oversight_json
-from tests.live import server_env
+from tests.support.databases import Databases, make_settings
+from tests.support.examples import EXAMPLES, bootstrap, command_env, oversight_json
+from tests.support.live import server_env
 
 SCRIPT = EXAMPLES / "onboard_agency.sh"
 PEOPLE = ["admin@fire.example.org", "crew.one@fire.example.org", "crew.two@fire.example.org"]

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bulletins.helpers import payload
-from tests.examples.conftest import EXAMPLES, AdminServer
-from tests.live import LOCAL_HOST
+from tests.support.bulletins import payload
+from tests.support.examples import EXAMPLES, AdminServer
+from tests.support.live import LOCAL_HOST
 
 SCRIPT = EXAMPLES / "partner_sync.py"
 EDITOR = ("editor@westmarch.example.org", "westmarch editor passphrase")

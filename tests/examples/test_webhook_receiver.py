@@ -13,7 +13,7 @@ import httpx
 
 from oversight.webhooks.service import new_secret
 from oversight.webhooks.signing import sign
-from tests.examples.conftest import EXAMPLES
+from tests.support.examples import EXAMPLES
 
 SCRIPT = EXAMPLES / "webhook_receiver.py"
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from tests.meetings.helpers import ACTIONS, create_action
+from tests.support.meetings import ACTIONS, create_action
 
 
 def test_rag_status_filters_and_due_date_sorts(client, factory, auth):

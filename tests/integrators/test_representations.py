@@ -3,9 +3,9 @@ and a page's names for two lookups whatever its size."""
 
 from sqlalchemy import event
 
-from tests.bulletins.helpers import API as BULLETINS
-from tests.bulletins.helpers import create, publish
-from tests.meetings.helpers import ACTIONS, MEETINGS, create_action, create_meeting
+from tests.support.bulletins import API as BULLETINS
+from tests.support.bulletins import create, publish
+from tests.support.meetings import ACTIONS, MEETINGS, create_action, create_meeting
 
 
 def test_a_bulletin_names_its_agency_and_author(client, factory, auth):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from oversight.audit.chain import verify
 from oversight.audit.models import AuditRecord
-from tests.bulletins.helpers import create as create_bulletin
-from tests.meetings.helpers import (
+from tests.support.bulletins import create as create_bulletin
+from tests.support.meetings import (
     ACTIONS,
     MEETINGS,
     create_action,

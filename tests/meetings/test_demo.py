@@ -5,7 +5,7 @@ from sqlalchemy import select
 from oversight import demo
 from oversight.audit.chain import verify
 from oversight.users.models import User
-from tests.meetings.helpers import ACTIONS, MEETINGS
+from tests.support.meetings import ACTIONS, MEETINGS
 
 
 def test_a_member_sees_the_board_its_minutes_and_the_overdue_actions(client, db, auth):

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.meetings.helpers import (
+from tests.support.meetings import (
     MEETINGS,
     create_action,
     create_meeting,

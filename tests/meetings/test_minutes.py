@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.meetings.helpers import (
+from tests.support.meetings import (
     MEETINGS,
     create_meeting,
     if_match,

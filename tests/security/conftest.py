@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from oversight.audit import recorder
 from oversight.main import create_app
-from tests.conftest import make_settings
-from tests.factories import Factory
+from tests.support.databases import make_settings
+from tests.support.factories import Factory
 
 
 class OwnFactory(Factory):

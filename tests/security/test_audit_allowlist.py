@@ -6,8 +6,8 @@ from sqlalchemy import Text
 import oversight.models  # noqa: F401  (registers every model)
 from oversight.audit.changes import Audited
 from oversight.db import Base
-from tests.audit.helpers import as_json, records
-from tests.bulletins.helpers import API, create, publish
+from tests.support.audit import as_json, records
+from tests.support.bulletins import API, create, publish
 
 
 def _audited_mappers():

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.examples.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, bootstrap, command_env
-from tests.live import LiveServer, server_env, serving
+from tests.support.examples import ADMIN_EMAIL, ADMIN_PASSWORD, bootstrap, command_env
+from tests.support.live import LiveServer, server_env, serving
 
 API = "/api/v1"
 PASSWORD = "a long enough passphrase 2026"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from oversight.audit.models import AuditRecord
 from oversight.auth import router as auth_router
 from oversight.auth.passwords import verify_password
-from tests.factories import DEFAULT_PASSWORD
+from tests.support.factories import DEFAULT_PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 

@@ -2,9 +2,9 @@
 its author changes its classification; a write scope for one kind of item makes no editor of
 another."""
 
-from tests.bulletins.helpers import API as BULLETINS
-from tests.bulletins.helpers import create as create_bulletin
-from tests.meetings.helpers import ACTIONS, create_action, if_match, same_as_missing
+from tests.support.bulletins import API as BULLETINS
+from tests.support.bulletins import create as create_bulletin
+from tests.support.meetings import ACTIONS, create_action, if_match, same_as_missing
 
 
 def _red_action(client, factory, auth):

@@ -2,13 +2,13 @@
 refresh token kills the access tokens too, an agency admin cannot undo an admin's decision,
 four eyes cannot be bypassed through a partner system, recipients must be able to read."""
 
-from tests.admin.helpers import AGENCIES, ME, SERVICE_ACCOUNTS, USERS, agency_of
-from tests.auth.helpers import bearer, refresh, tokens
-from tests.bulletins.helpers import API as BULLETINS
-from tests.bulletins.helpers import create as create_bulletin
-from tests.bulletins.helpers import payload
-from tests.factories import DEFAULT_PASSWORD
-from tests.meetings.helpers import MEETINGS, create_meeting, if_match, write_minutes
+from tests.support.admin import AGENCIES, ME, SERVICE_ACCOUNTS, USERS, agency_of
+from tests.support.auth import bearer, refresh, tokens
+from tests.support.bulletins import API as BULLETINS
+from tests.support.bulletins import create as create_bulletin
+from tests.support.bulletins import payload
+from tests.support.factories import DEFAULT_PASSWORD
+from tests.support.meetings import MEETINGS, create_meeting, if_match, write_minutes
 
 
 def test_a_suspension_ends_refresh_tokens_for_good(client, db, factory, auth):

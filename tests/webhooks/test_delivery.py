@@ -14,9 +14,9 @@ from standardwebhooks import WebhookVerificationError
 
 from oversight.audit.models import AuditRecord
 from oversight.webhooks.models import Webhook, WebhookDelivery
-from tests.bulletins.helpers import create, publish
-from tests.webhooks.helpers import API, allow_loopback, drain, subscribe, worker
-from tests.webhooks.receiver import receiving
+from tests.support.bulletins import create, publish
+from tests.support.receiver import receiving
+from tests.support.webhooks import API, allow_loopback, drain, subscribe, worker
 
 
 @pytest.fixture(autouse=True)

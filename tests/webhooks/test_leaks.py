@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from tests.bulletins.helpers import create, publish
 from tests.changes.test_feed import CHANGES
-from tests.webhooks.helpers import allow_loopback, drain, subscribe, worker
-from tests.webhooks.receiver import receiving
+from tests.support.bulletins import create, publish
+from tests.support.receiver import receiving
+from tests.support.webhooks import allow_loopback, drain, subscribe, worker
 
 TLPS = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 READERS = ["own_member", "own_service", "named_member", "named_service", "other_member"]

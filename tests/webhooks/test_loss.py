@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.bulletins.helpers import create
-from tests.conftest import TEST_SECRET
-from tests.factories import Factory
-from tests.live import oversight_command
-from tests.webhooks.helpers import subscribe, world  # noqa: F401
-from tests.webhooks.receiver import Receiver, receiving
+from tests.support.bulletins import create
+from tests.support.databases import TEST_SECRET
+from tests.support.factories import Factory
+from tests.support.live import oversight_command
+from tests.support.receiver import Receiver, receiving
+from tests.support.webhooks import subscribe, world  # noqa: F401
 
 EVENTS = 200
 

@@ -27,7 +27,7 @@ from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import children, lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -126,17 +126,17 @@ def get_action(
     return tagged(service.get(session, principal, action_id))
 
 
-lifecycle(
-    router,
+action_routes = ItemRoutes(
+    router, "action_id", ActionsWrite, ActionRead, show=lambda action: action
+)
+
+
+action_routes.step(
+    "PATCH",
     "/{action_id}",
-    name="patch_action",
-    id_param="action_id",
-    principal=ActionsWrite,
-    step=service.patch,
-    answer=ActionRead,
-    body=Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
-    method="PATCH",
-    show=lambda action: action,
+    "patch_action",
+    service.patch,
+    Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
     summary="Edit, reclassify or move an action item",
     description=f"Scope `actions:write`. "
     f"{WHO} Needs `If-Match`. A status change is also written to the progress "
@@ -174,14 +174,12 @@ def post_update(
     )
 
 
-children(
-    router,
+action_routes.children(
     "/{action_id}/updates",
-    name="list_updates",
-    id_param="action_id",
+    "list_updates",
+    progress.updates,
+    ActionUpdateRead,
     principal=ActionsRead,
-    fetch=progress.updates,
-    item=ActionUpdateRead,
     summary="The progress log of an action item",
     description=f"Scope `actions:read`. Newest first; append-only. {HIDDEN}",
     responses=responses(400, 401, 403, 404),

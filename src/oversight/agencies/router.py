@@ -16,7 +16,7 @@ from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -84,34 +84,26 @@ def get_agency(
     return tagged(_read(service.get(session, agency_id)))
 
 
-lifecycle(
-    router,
+agency_routes = ItemRoutes(router, "agency_id", AdminScope, AgencyRead)
+
+
+agency_routes.step(
+    "PATCH",
     "/{agency_id}",
-    name="update_agency",
-    id_param="agency_id",
-    principal=AdminScope,
-    step=service.update,
-    answer=AgencyRead,
-    body=AgencyUpdate,
-    method="PATCH",
-    show=None,
+    "update_agency",
+    service.update,
+    AgencyUpdate,
     summary="Change an agency",
     description="Scope `admin`, role `admin`; needs `If-Match`. Suspension has its own action.",
     responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 
 
-lifecycle(
-    router,
+agency_routes.step(
+    "POST",
     "/{agency_id}/suspend",
-    name="suspend_agency",
-    id_param="agency_id",
-    principal=AdminScope,
-    step=service.suspend,
-    answer=AgencyRead,
-    body=None,
-    method="POST",
-    show=None,
+    "suspend_agency",
+    service.suspend,
     summary="Suspend an agency",
     description="Scope `admin`, role `admin`. Every token of the agency's users and service "
     "accounts stops working on the next request, for good (after a reinstatement they log in "
@@ -121,17 +113,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+agency_routes.step(
+    "POST",
     "/{agency_id}/reinstate",
-    name="reinstate_agency",
-    id_param="agency_id",
-    principal=AdminScope,
-    step=service.reinstate,
-    answer=AgencyRead,
-    body=None,
-    method="POST",
-    show=None,
+    "reinstate_agency",
+    service.reinstate,
     summary="Reinstate a suspended agency",
     description="Scope `admin`, role `admin`. `If-Match` is checked when sent.",
     responses=responses(401, 403, 404, 412),

@@ -13,7 +13,7 @@ from oversight.bulletins.schemas import AcknowledgementIn, AcknowledgementRead
 from oversight.errors import responses
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
-from oversight.web.routes import children
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -51,14 +51,14 @@ def acknowledge_bulletin(
     )
 
 
-children(
-    router,
+bulletin_routes = ItemRoutes(router, "bulletin_id", BulletinsRead)
+
+
+bulletin_routes.children(
     "/{bulletin_id}/acknowledgements",
-    name="list_acknowledgements",
-    id_param="bulletin_id",
-    principal=BulletinsRead,
-    fetch=service.acknowledgements,
-    item=AcknowledgementRead,
+    "list_acknowledgements",
+    service.acknowledgements,
+    AcknowledgementRead,
     summary="Agencies that confirmed receipt",
     description=f"Newest first. {HIDDEN}",
     responses=responses(400, 401, 403, 404),

@@ -25,7 +25,7 @@ from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import children, lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
@@ -116,17 +116,15 @@ def get_bulletin(
     return tagged(service.get(session, principal, bulletin_id))
 
 
-lifecycle(
-    router,
+bulletin_routes = ItemRoutes(router, "bulletin_id", BulletinsWrite, BulletinRead)
+
+
+bulletin_routes.step(
+    "PATCH",
     "/{bulletin_id}",
-    name="update_bulletin",
-    id_param="bulletin_id",
-    principal=BulletinsWrite,
-    step=service.update,
-    answer=BulletinRead,
-    body=Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
-    method="PATCH",
-    show=None,
+    "update_bulletin",
+    service.update,
+    Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
     summary="Edit or reclassify a bulletin",
     description="Editors of the owning agency; needs `If-Match`. Each edit of a published "
     "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited. Only they may "
@@ -135,17 +133,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+bulletin_routes.step(
+    "POST",
     "/{bulletin_id}/publish",
-    name="publish_bulletin",
-    id_param="bulletin_id",
-    principal=BulletinsWrite,
-    step=service.publish,
-    answer=BulletinRead,
-    body=None,
-    method="POST",
-    show=None,
+    "publish_bulletin",
+    service.publish,
     summary="Publish a draft",
     description="Editors of the owning agency; needs `If-Match`. From then on its `tlp` and "
     f"recipients decide who may read it. {HIDDEN}",
@@ -153,17 +145,12 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+bulletin_routes.step(
+    "POST",
     "/{bulletin_id}/withdraw",
-    name="withdraw_bulletin",
-    id_param="bulletin_id",
-    principal=BulletinsWrite,
-    step=lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
-    answer=BulletinRead,
-    body=Withdrawal,
-    method="POST",
-    show=None,
+    "withdraw_bulletin",
+    lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
+    Withdrawal,
     summary="Withdraw a published bulletin",
     description="Editors of the owning agency; needs `If-Match` and a `reason`. Its readers "
     f"still see it, marked withdrawn with the reason. {HIDDEN}",
@@ -171,14 +158,12 @@ lifecycle(
 )
 
 
-children(
-    router,
+bulletin_routes.children(
     "/{bulletin_id}/revisions",
-    name="list_revisions",
-    id_param="bulletin_id",
+    "list_revisions",
+    service.revisions,
+    RevisionRead,
     principal=BulletinsRead,
-    fetch=service.revisions,
-    item=RevisionRead,
     summary="Published revisions of a bulletin",
     description=f"Newest first; number 1 is the text as first published. {HIDDEN}",
     responses=responses(400, 401, 403, 404),

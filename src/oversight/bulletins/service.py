@@ -34,6 +34,7 @@ from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import require_version
 from oversight.errors import Conflict, Forbidden
+from oversight.taxii import feed
 
 
 def _content(data: BulletinCreate | BulletinUpdate, fields: set[str]) -> dict[str, Any]:
@@ -118,6 +119,7 @@ def update(
     session.flush()
     if changed and bulletin.status == BulletinStatus.published:
         _add_revision(session, repo, bulletin, principal, changed)
+        feed.record(session, bulletin, reclassified=bool(set(changed) & set(CLASSIFICATION_FIELDS)))
     return shown(session, principal, bulletin)
 
 
@@ -137,6 +139,7 @@ def publish(
     bulletin.published_at = utcnow()
     session.flush()
     _add_revision(session, repo, bulletin, principal, ["status"])
+    feed.record(session, bulletin)
     return shown(session, principal, bulletin)
 
 
@@ -154,6 +157,7 @@ def withdraw(
     bulletin.withdrawn_at = utcnow()
     bulletin.withdrawal_reason = reason
     session.flush()
+    feed.record(session, bulletin)
     return shown(session, principal, bulletin)
 
 

@@ -10,6 +10,7 @@ from oversight.cli import demo as demo_cmd
 from oversight.cli import openapi as openapi_cmd
 from oversight.cli import serve as serve_cmd
 from oversight.cli import service_accounts as service_accounts_cmd
+from oversight.cli import taxii as taxii_cmd
 from oversight.cli import users as users_cmd
 from oversight.cli import worker as worker_cmd
 from oversight.cli.output import run
@@ -26,6 +27,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(agencies_cmd.app, name="agencies")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(service_accounts_cmd.app, name="service-accounts")
+app.add_typer(taxii_cmd.app, name="taxii")
 app.command("bootstrap")(bootstrap_cmd.bootstrap)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)

@@ -84,6 +84,12 @@ TAGS = [
         "receives them.",
     },
     {
+        "name": "TAXII 2.1",
+        "description": "Published bulletins as STIX 2.1 for partners' threat-intelligence "
+        "platforms (MISP, OpenCTI, SIEMs), under the same classification as the bulletins "
+        "list; errors here are TAXII error messages.",
+    },
+    {
         "name": "Meetings",
         "description": "Board and working-group meetings: agenda, attendance, and minutes that are "
         "drafted, approved by someone other than their writer, and published.",
@@ -132,7 +138,7 @@ TAGS = [
 # ReDoc's side menu. A tag in no group still appears, under "Other".
 TAG_GROUPS = [
     {"name": "Getting started", "tags": ["Authentication", "Me"]},
-    {"name": "Sharing", "tags": ["Bulletins", "Meetings", "Actions"]},
+    {"name": "Sharing", "tags": ["Bulletins", "TAXII 2.1", "Meetings", "Actions"]},
     {"name": "Integration", "tags": ["Changes", "Webhooks"]},
     {"name": "Administration", "tags": ["Agencies", "Users", "Service accounts"]},
     {"name": "Assurance", "tags": ["Audit"]},

@@ -8,7 +8,7 @@ from oversight.meetings import minutes_service as minutes
 from oversight.meetings.router import HIDDEN
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
 from oversight.web.operation_ids import ids
-from oversight.web.routes import children, lifecycle
+from oversight.web.routes import ItemRoutes
 
 router = APIRouter(
     prefix="/meetings/{meeting_id}/minutes",
@@ -20,17 +20,18 @@ APPROVERS = "The meeting's chair or an editor of the owning agency (a person, no
 WRITES = responses(401, 403, 404, 409, 412, 428)
 
 
-lifecycle(
-    router,
+meeting_routes = ItemRoutes(
+    router, "meeting_id", MeetingsRead, MeetingDetail, show=lambda meeting: meeting
+)
+
+
+meeting_routes.step(
+    "PUT",
     "",
-    name="put_minutes",
-    id_param="meeting_id",
+    "put_minutes",
+    minutes.write,
+    MinutesIn,
     principal=MeetingsWrite,
-    step=minutes.write,
-    answer=MeetingDetail,
-    body=MinutesIn,
-    method="PUT",
-    show=lambda meeting: meeting,
     summary="Write the draft minutes",
     description="Scope `meetings:write`. "
     "Body (Markdown) and decisions. Only while the minutes are a draft: approved "
@@ -41,17 +42,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+meeting_routes.step(
+    "POST",
     "/approve",
-    name="approve_minutes",
-    id_param="meeting_id",
-    principal=MeetingsRead,
-    step=minutes.approve,
-    answer=MeetingDetail,
-    body=None,
-    method="POST",
-    show=lambda meeting: meeting,
+    "approve_minutes",
+    minutes.approve,
     summary="Approve the draft minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}, who did not write the current draft (four eyes: approving "
@@ -61,17 +56,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+meeting_routes.step(
+    "POST",
     "/publish",
-    name="publish_minutes",
-    id_param="meeting_id",
-    principal=MeetingsRead,
-    step=minutes.publish,
-    answer=MeetingDetail,
-    body=None,
-    method="POST",
-    show=lambda meeting: meeting,
+    "publish_minutes",
+    minutes.publish,
     summary="Publish approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}. Draft minutes must be approved first (409). Needs `If-Match`. "
@@ -80,17 +69,12 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+meeting_routes.step(
+    "POST",
     "/reopen",
-    name="reopen_minutes",
-    id_param="meeting_id",
-    principal=MeetingsRead,
-    step=lambda s, p, i, b, v: minutes.reopen(s, p, i, b.reason, v),
-    answer=MeetingDetail,
-    body=ReopenIn,
-    method="POST",
-    show=lambda meeting: meeting,
+    "reopen_minutes",
+    lambda s, p, i, b, v: minutes.reopen(s, p, i, b.reason, v),
+    ReopenIn,
     summary="Reopen approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "
     f"{APPROVERS}. Starts a new draft version from the approved text, keeping "
@@ -100,14 +84,11 @@ lifecycle(
 )
 
 
-children(
-    router,
+meeting_routes.children(
     "/revisions",
-    name="minutes_revisions",
-    id_param="meeting_id",
-    principal=MeetingsRead,
-    fetch=minutes.revisions,
-    item=MinutesRead,
+    "minutes_revisions",
+    minutes.revisions,
+    MinutesRead,
     summary="Approved versions of the minutes",
     description="Scope `meetings:read`. "
     "Every version that was approved (and possibly published), newest first; "

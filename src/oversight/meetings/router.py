@@ -22,7 +22,7 @@ from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
@@ -109,17 +109,17 @@ def get_meeting(
     return tagged(service.get(session, principal, meeting_id))
 
 
-lifecycle(
-    router,
+meeting_routes = ItemRoutes(
+    router, "meeting_id", MeetingsWrite, MeetingDetail, show=lambda meeting: meeting
+)
+
+
+meeting_routes.step(
+    "PATCH",
     "/{meeting_id}",
-    name="patch_meeting",
-    id_param="meeting_id",
-    principal=MeetingsWrite,
-    step=service.patch,
-    answer=MeetingDetail,
-    body=MeetingPatch,
-    method="PATCH",
-    show=lambda meeting: meeting,
+    "patch_meeting",
+    service.patch,
+    MeetingPatch,
     summary="Edit or reclassify a meeting",
     description="Scope `meetings:write`. Editors of the owning agency; needs `If-Match`. Only "
     f"they may change its classification, and every change is audited. {HIDDEN}",
@@ -127,17 +127,12 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+meeting_routes.step(
+    "PUT",
     "/{meeting_id}/attendance",
-    name="put_attendance",
-    id_param="meeting_id",
-    principal=MeetingsWrite,
-    step=service.put_attendance,
-    answer=MeetingDetail,
-    body=Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
-    method="PUT",
-    show=lambda meeting: meeting,
+    "put_attendance",
+    service.put_attendance,
+    Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
     summary="Record attendance",
     description="Scope `meetings:write`. "
     "Replaces the whole attendance list: per agency and/or person, `present`, "

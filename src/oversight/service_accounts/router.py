@@ -21,7 +21,7 @@ from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -103,17 +103,16 @@ def get_service_account(
     return tagged(ServiceAccountRead.model_validate(service.get(session, principal, sa_id)))
 
 
-lifecycle(
-    router,
+sa_routes = ItemRoutes(
+    router, "sa_id", AdminScope, ServiceAccountSecret, show=lambda rotated: _with_secret(*rotated)
+)
+
+
+sa_routes.step(
+    "POST",
     "/{sa_id}/rotate-secret",
-    name="rotate_secret",
-    id_param="sa_id",
-    principal=AdminScope,
-    step=service.rotate_secret,
-    answer=ServiceAccountSecret,
-    body=None,
-    method="POST",
-    show=lambda rotated: _with_secret(*rotated),
+    "rotate_secret",
+    service.rotate_secret,
     summary="Rotate the client secret",
     description=f"{WHO} The new `client_secret` is in this response only; the old secret "
     "and every token issued with it stop working at once. `If-Match` is checked when sent.",

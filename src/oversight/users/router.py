@@ -18,7 +18,7 @@ from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
 from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -98,17 +98,15 @@ def get_user(
     return tagged(_read(service.get(session, principal, user_id)))
 
 
-lifecycle(
-    router,
+user_routes = ItemRoutes(router, "user_id", AdminScope, UserRead)
+
+
+user_routes.step(
+    "PATCH",
     "/{user_id}",
-    name="update_user",
-    id_param="user_id",
-    principal=AdminScope,
-    step=service.update,
-    answer=UserRead,
-    body=UserUpdate,
-    method="PATCH",
-    show=None,
+    "update_user",
+    service.update,
+    UserUpdate,
     summary="Change a user's email, name or roles",
     description=f"{WHO} Needs `If-Match`. An agency admin may neither grant nor take away "
     "`admin` or `auditor`, nor change a user holding them (403). Role changes are audited "
@@ -117,17 +115,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+user_routes.step(
+    "POST",
     "/{user_id}/disable",
-    name="disable_user",
-    id_param="user_id",
-    principal=AdminScope,
-    step=service.disable,
-    answer=UserRead,
-    body=None,
-    method="POST",
-    show=None,
+    "disable_user",
+    service.disable,
     summary="Disable a user",
     description=f"{WHO} Every token the user holds stops working on the next request. "
     "You cannot disable yourself, nor the last active admin (409). `If-Match` is checked "
@@ -136,17 +128,11 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+user_routes.step(
+    "POST",
     "/{user_id}/enable",
-    name="enable_user",
-    id_param="user_id",
-    principal=AdminScope,
-    step=service.enable,
-    answer=UserRead,
-    body=None,
-    method="POST",
-    show=None,
+    "enable_user",
+    service.enable,
     summary="Enable a disabled user",
     description=f"{WHO} `If-Match` is checked when sent.",
     responses=responses(401, 403, 404, 412),

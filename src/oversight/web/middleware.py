@@ -87,7 +87,7 @@ class RequestContextMiddleware:
                 h = MutableHeaders(scope=message)
                 h["X-Request-ID"] = request_id
                 h["X-Content-Type-Options"] = "nosniff"
-                if path.startswith("/api/") and "cache-control" not in h:
+                if path.startswith(("/api/", "/taxii2/")) and "cache-control" not in h:
                     h["Cache-Control"] = "no-store"
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}

@@ -8,6 +8,7 @@ principal they need, the service, the answer's model and its documentation.
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -93,3 +94,41 @@ def children(
     router.add_api_route(
         path, endpoint, methods=["GET"], name=name, response_model=Page[item], **doc
     )
+
+
+@dataclass(frozen=True)
+class ItemRoutes:
+    """The lifecycle steps and child lists of one kind of item, with what they share said
+    once: the router, the path parameter naming the item, who may call, the answer."""
+
+    router: APIRouter
+    id_param: str
+    principal: Any
+    answer: type[BaseModel] | None = None  # of the steps; child lists name their own
+    show: Callable[[Any], Any] | None = None
+
+    def step(
+        self, method: str, path: str, name: str, step: Step, body: Any = None, **doc: Any
+    ) -> None:
+        """`method path` runs `step` on the item (see `lifecycle`); `principal=` overrides."""
+        doc.setdefault("principal", self.principal)
+        assert self.answer is not None, "a step needs the answer's model"
+        lifecycle(
+            self.router,
+            path,
+            name=name,
+            id_param=self.id_param,
+            step=step,
+            answer=self.answer,
+            body=body,
+            method=method,
+            show=self.show,
+            **doc,
+        )
+
+    def children(self, path: str, name: str, fetch: Children, item: type[BaseModel], **doc: Any):
+        """`GET path`: a page of the item's children (see `children`)."""
+        doc.setdefault("principal", self.principal)
+        children(
+            self.router, path, name=name, id_param=self.id_param, fetch=fetch, item=item, **doc
+        )

@@ -1,4 +1,4 @@
-"""Meetings and action items for the policy-equivalence world of `tests/bulletins/world.py`.
+"""Meetings and action items for the policy-equivalence world of `tests/support/world.py`.
 
 Each item spec of the world also becomes a meeting and an action item with the same author,
 TLP and recipients (meetings and actions have no drafts). The reference for actions adds the
@@ -16,7 +16,7 @@ from oversight.actions.models import ActionItem
 from oversight.actions.repository import ActionRepository
 from oversight.meetings.models import Meeting
 from oversight.meetings.repository import MeetingRepository
-from tests.bulletins.world import BASE_TIME, Item, Who, World, may_read
+from tests.support.world import BASE_TIME, Item, Who, World, may_read
 
 
 @dataclass

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.main import create_app
 from oversight.webhooks.worker import Worker
-from tests.conftest import make_settings
-from tests.factories import Factory
+from tests.support.databases import make_settings
+from tests.support.factories import Factory
 
 API = "/api/v1/webhooks"
 

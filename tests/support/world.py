@@ -215,3 +215,66 @@ def token(codec: TokenCodec, world: World, who: Who) -> dict[str, str]:
         aver=1,
     )
     return {"Authorization": f"Bearer {access}"}
+
+
+def variants(named_user: int) -> list[dict]:
+    """Every classification mix once: each TLP, AMBER and AMBER+STRICT also naming agency 1,
+    RED also naming user `named_user` (an index into the world's people)."""
+    return [
+        {"tlp": "CLEAR"},
+        {"tlp": "GREEN"},
+        {"tlp": "AMBER"},
+        {"tlp": "AMBER", "agencies": {1}},
+        {"tlp": "AMBER+STRICT"},
+        {"tlp": "AMBER+STRICT", "agencies": {1}},
+        {"tlp": "RED"},
+        {"tlp": "RED", "users": {named_user}},
+    ]
+
+
+def bulletin_world(db: Session) -> World:
+    """Four agencies (the last suspended), people of every role, partner systems, and a
+    bulletin of every status for every classification mix."""
+    a, b, c, d = 0, 1, 2, 3
+    users = [
+        (a, frozenset({"editor"})),  # 0: the author
+        (a, frozenset({"editor"})),  # 1
+        (a, frozenset()),  # 2
+        (b, frozenset()),  # 3
+        (b, frozenset({"editor"})),  # 4
+        (c, frozenset()),  # 5: named on one RED bulletin
+        (c, frozenset({"admin"})),  # 6
+        (c, frozenset({"auditor"})),  # 7
+        (d, frozenset({"editor"})),  # 8: of a suspended agency
+    ]
+    services = [
+        (a, frozenset({"bulletins:read", "bulletins:write"})),  # 9
+        (b, frozenset({"bulletins:read"})),  # 10
+        (c, frozenset({"bulletins:read", "meetings:write"})),  # 11
+    ]
+    items = [
+        {"author": 0, "status": status, **variant}
+        for status in STATUSES
+        for variant in variants(named_user=5)
+    ]
+    items.append({"author": 9, "status": "draft", "tlp": "GREEN"})
+    items.append({"author": 4, "status": "published", "tlp": "AMBER+STRICT"})
+    return build(db, [True, True, True, False], users, services, items)
+
+
+def listed_ids(
+    client, headers: dict[str, str], limit: int = 5, **params: object
+) -> list[str] | None:
+    """Every id the bulletin list gives, page after page (None when the token is refused)."""
+    out: list[str] = []
+    query: dict[str, object] = {"limit": limit, **params}
+    while True:
+        r = client.get("/api/v1/bulletins", params=query, headers=headers)
+        if r.status_code == 401:
+            return None
+        assert r.status_code == 200, r.text
+        out += [b["id"] for b in r.json()["items"]]
+        if not r.json()["next_cursor"]:
+            return out
+        assert 'rel="next"' in r.headers["link"]
+        query["cursor"] = r.json()["next_cursor"]

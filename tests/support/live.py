@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TEST_SECRET, Databases
+from tests.support.databases import TEST_SECRET, Databases
 
 LOCAL_HOST = "127.0.0.1"
 READY_SECONDS = 60

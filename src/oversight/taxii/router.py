@@ -1,0 +1,218 @@
+"""HTTP for the TAXII 2.1 feed (contract §13): discovery, the API root, the one collection,
+its objects, versions and manifest, read-only, as `application/taxii+json;version=2.1`."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from oversight.auth.basic import FeedReader
+from oversight.taxii import service, wire
+from oversight.taxii.repository import ObjectFilters
+from oversight.taxii.schemas import (
+    STIX_JSON,
+    TAXII_JSON,
+    ApiRoot,
+    Collection,
+    Collections,
+    Discovery,
+    Envelope,
+    Manifest,
+    TaxiiError,
+    Versions,
+)
+from oversight.web.operation_ids import ids
+from oversight.web.session import SessionDep
+
+ROOT = "/taxii2/oversight/"
+MAX_CONTENT_LENGTH = 1_048_576
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        s: {"model": TaxiiError, "content": {TAXII_JSON: {}}, "description": "A TAXII error"}
+        for s in statuses
+    }
+
+
+def _ok(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    headers = {
+        name: {
+            "description": f"`date_added` of the {which} version on the page",
+            "schema": {"type": "string"},
+        }
+        for name, which in PAGED
+    }
+    return {200: {"model": model, "content": {TAXII_JSON: {"schema": schema}}, "headers": headers}}
+
+
+PAGED = (("X-TAXII-Date-Added-First", "first"), ("X-TAXII-Date-Added-Last", "last"))
+READERS = (
+    " Needs `bulletins:read`: a bearer token, or HTTP Basic with a partner system's client id "
+    "and secret."
+)
+COMMON = _errors(400, 401, 403, 404, 406, 429)
+
+router = APIRouter(
+    prefix="/taxii2",
+    tags=["TAXII 2.1"],
+    dependencies=[wire.AcceptsTaxii],
+    default_response_class=wire.TaxiiResponse,
+    generate_unique_id_function=ids("taxii"),
+)
+
+Collection_ = Annotated[str, Path(description=f"`{service.COLLECTION_ID}`")]
+ObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.object_filters)]
+OneObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.one_object_filters)]
+VersionFiltersDep = Annotated[ObjectFilters, Depends(wire.version_filters)]
+
+THREAT_BULLETINS = Collection(
+    id=service.COLLECTION_ID,
+    title="Threat bulletins",
+    description="Published bulletins as STIX 2.1 reports, indicators and vulnerabilities, "
+    "under the caller's classification.",
+    can_read=True,
+    can_write=False,
+    media_types=[STIX_JSON],
+)
+
+
+@router.get(
+    "/",
+    response_model=Discovery,
+    summary="TAXII discovery",
+    description="The API roots of this server: one, `/taxii2/oversight/`." + READERS,
+    responses=COMMON,
+)
+def discovery(principal: FeedReader) -> Discovery:
+    return Discovery(
+        title="Oversight TAXII 2.1",
+        description="Threat bulletins of the partnership for partners' TAXII clients.",
+        default=ROOT,
+        api_roots=[ROOT],
+    )
+
+
+@router.get(
+    "/oversight/",
+    response_model=ApiRoot,
+    summary="TAXII API root",
+    description="The TAXII version and the largest request this root takes." + READERS,
+    responses=COMMON,
+)
+def api_root(principal: FeedReader) -> ApiRoot:
+    return ApiRoot(
+        title="Oversight",
+        description="The partnership's threat bulletins.",
+        versions=[TAXII_JSON],
+        max_content_length=MAX_CONTENT_LENGTH,
+    )
+
+
+@router.get(
+    "/oversight/collections/",
+    response_model=Collections,
+    summary="TAXII collections",
+    description="One collection: the threat bulletins." + READERS,
+    responses=COMMON,
+)
+def collections(principal: FeedReader) -> Collections:
+    return Collections(collections=[THREAT_BULLETINS])
+
+
+@router.get(
+    "/oversight/collections/{collection_id}/",
+    response_model=Collection,
+    summary="The threat bulletins collection",
+    description=f"`{service.COLLECTION_ID}`; any other id is 404." + READERS,
+    responses=COMMON,
+)
+def collection(collection_id: Collection_, principal: FeedReader) -> Collection:
+    service.collection_exists(collection_id)
+    return THREAT_BULLETINS
+
+
+@router.get(
+    "/oversight/collections/{collection_id}/objects/",
+    response_model=Envelope,
+    summary="STIX objects of the collection",
+    description="Oldest first by `date_added`; `match[version]` is `last` unless given. "
+    "`added_after` is exclusive and `date_added` strictly increases in the collection, so "
+    "paging by `next` or by `added_after` never skips or repeats a version. Only what "
+    "`GET /api/v1/bulletins` shows the caller (drafts aside) is served." + READERS,
+    responses={**_ok(Envelope), **COMMON},
+)
+def objects(
+    request: Request,
+    collection_id: Collection_,
+    session: SessionDep,
+    principal: FeedReader,
+    f: ObjectFiltersDep,
+    page: wire.PagingDep,
+) -> Response:
+    rows, last = service.objects(session, principal, collection_id, f, page.slice(principal, f))
+    return wire.envelope(rows, page.next_token(principal, f, last))
+
+
+@router.get(
+    "/oversight/collections/{collection_id}/manifest/",
+    response_model=Manifest,
+    summary="Manifest of the collection",
+    description="What the objects endpoint would serve, without the objects: id, "
+    "`date_added`, version and media type of each." + READERS,
+    responses={**_ok(Manifest), **COMMON},
+)
+def manifest(
+    collection_id: Collection_,
+    session: SessionDep,
+    principal: FeedReader,
+    f: ObjectFiltersDep,
+    page: wire.PagingDep,
+) -> Response:
+    rows, last = service.manifest(session, principal, collection_id, f, page.slice(principal, f))
+    return wire.manifest(rows, page.next_token(principal, f, last))
+
+
+@router.get(
+    "/oversight/collections/{collection_id}/objects/{object_id}/",
+    response_model=Envelope,
+    summary="One STIX object",
+    description="Its versions (`match[version]` is `last` unless given); 404 for an object "
+    "the caller may not read, as for one that does not exist." + READERS,
+    responses={**_ok(Envelope), **COMMON},
+)
+def get_object(
+    collection_id: Collection_,
+    object_id: str,
+    session: SessionDep,
+    principal: FeedReader,
+    f: OneObjectFiltersDep,
+    page: wire.PagingDep,
+) -> Response:
+    rows, last = service.object_versions(
+        session, principal, collection_id, object_id, f, page.slice(principal, f)
+    )
+    return wire.envelope(rows, page.next_token(principal, f, last))
+
+
+@router.get(
+    "/oversight/collections/{collection_id}/objects/{object_id}/versions/",
+    response_model=Versions,
+    summary="Versions of one STIX object",
+    description="Each version's `modified`, oldest first; 404 for an object the caller may "
+    "not read." + READERS,
+    responses={**_ok(Versions), **COMMON},
+)
+def object_versions(
+    collection_id: Collection_,
+    object_id: str,
+    session: SessionDep,
+    principal: FeedReader,
+    f: VersionFiltersDep,
+    page: wire.PagingDep,
+) -> Response:
+    rows, last = service.object_versions(
+        session, principal, collection_id, object_id, f, page.slice(principal, f), bodies=False
+    )
+    return wire.versions(rows, page.next_token(principal, f, last))
