@@ -119,3 +119,16 @@ def test_a_listed_name_resolving_inside_is_refused(client, factory, auth, monkey
     monkeypatch.setattr(targets.check, "__defaults__", (inside,))
     r = client.post(API, json=body, headers=auth(admin))
     assert r.status_code == 422 and "non-public" in r.json()["detail"]
+
+
+def test_an_idempotent_retry_never_shows_the_secret_again(client, factory, auth):
+    _, admin, account = _admin_and_account(factory)
+    h = {**auth(admin), "Idempotency-Key": "create-hook-1"}
+    body = {"url": HOOK, "principal_id": str(account.id)}
+    first = client.post(API, json=body, headers=h)
+    again = client.post(API, json=body, headers=h)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert first.json()["secret"].startswith("whsec_") and again.json()["secret"] is None
+    assert len(client.get(API, headers=auth(admin)).json()["items"]) == 1
