@@ -1,5 +1,6 @@
 # Oversight developer commands. Needs only Python 3.11+ (PYTHON=... to pick one).
 #   make run         install, migrate, load the demo set into an empty database, serve
+#                    (with a webhook worker beside the server)
 #   make test        install, lint, run the test suite (PYTEST_ARGS=... to pass options)
 #   make openapi     regenerate openapi/openapi.json
 #   make bench       run the benchmarks under bench/ (BENCH_ARGS=... to pass options)
@@ -71,7 +72,10 @@ run: venv
 	@echo
 	@echo "Oversight API:  http://$(HOST):$(PORT)/api/v1"
 	@echo "API docs:       http://$(HOST):$(PORT)/docs"
+	@echo "Webhooks:       delivered by 'oversight worker', started beside the server"
 	@echo
+	@$(BIN)/oversight worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/oversight serve --host $(HOST) --port $(PORT)
 
 test: venv

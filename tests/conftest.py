@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import recorder
+from oversight.changes import outbox
 from oversight.config import Settings
 from oversight.db import session_bind
 from oversight.main import create_app
@@ -78,6 +79,8 @@ def connection(engine: Engine) -> Iterator[object]:
         # Records are linked into the chain at COMMIT (migration 0006), which this rolled-back
         # transaction never reaches: link them at the end of each statement instead.
         conn.exec_driver_sql("SET CONSTRAINTS audit_pending_link IMMEDIATE")
+        # Feed positions likewise, at the inserting statement (migration 0009).
+        conn.exec_driver_sql("SET CONSTRAINTS change_event_position IMMEDIATE")
     yield conn
     trans.rollback()
     conn.close()
@@ -86,6 +89,7 @@ def connection(engine: Engine) -> Iterator[object]:
 @pytest.fixture
 def session_factory(connection: object) -> sessionmaker[Session]:
     recorder.install()
+    outbox.install()
     return sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )

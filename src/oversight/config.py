@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     db_concurrency: int = Field(default=0, ge=0, le=200)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     admission_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Host names or IP addresses webhooks may target (any port); see webhooks/targets.py.
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = []
+    # The address partners reach the API at: the `url` of an item in a webhook delivery.
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def effective_db_concurrency(self) -> int:
@@ -58,7 +62,7 @@ class Settings(BaseSettings):
             return self.db_concurrency
         return 1 if self.is_sqlite else self.db_pool_size
 
-    @field_validator("cors_origins", "allowed_hosts", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", "webhook_allowed_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -19,6 +19,8 @@ from oversight.auth.tokens import TokenCodec
 from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
+from oversight.changes import outbox
+from oversight.changes import router as changes_router
 from oversight.config import Settings, get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.db.sqlite_checkpoints import start_checkpoints
@@ -33,6 +35,7 @@ from oversight.web import health, problems, site
 from oversight.web.admission import Admission
 from oversight.web.middleware import RequestContextMiddleware
 from oversight.web.paging import CursorCodec
+from oversight.webhooks import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 # The API paths that need no access token; every other one is refused (401) before it
@@ -68,6 +71,8 @@ ROUTERS = (
     users_router,
     service_accounts_router,
     audit_router,
+    changes_router,
+    webhooks_router,
 )
 
 
@@ -89,6 +94,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_overflow=settings.effective_db_concurrency,
     )
     recorder.install()
+    outbox.install()
     app = FastAPI(
         title="Oversight API",
         version=__version__,

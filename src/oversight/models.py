@@ -5,12 +5,14 @@ from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
 from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
+from oversight.changes.models import ChangeCounter, ChangeEvent
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.service_accounts.models import ServiceAccount
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
+from oversight.webhooks.models import Webhook, WebhookDelivery, WebhookState
 
 __all__ = [
     "ActionItem",
@@ -23,6 +25,8 @@ __all__ = [
     "Bulletin",
     "BulletinAcknowledgement",
     "BulletinRevision",
+    "ChangeCounter",
+    "ChangeEvent",
     "IdempotencyRecord",
     "Meeting",
     "MeetingMinutes",
@@ -32,4 +36,7 @@ __all__ = [
     "StixObject",
     "StixVersion",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookState",
 ]

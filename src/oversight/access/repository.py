@@ -86,6 +86,11 @@ class ClassifiedRepository(Generic[M]):
         stmt = self.base().where(model_id.in_(wanted)).with_only_columns(model_id)
         return set(self.session.scalars(stmt))
 
+    def readable_ids(self) -> Select[tuple[uuid.UUID]]:
+        """The ids of every item the principal reads, as a subquery to join other rows to."""
+        model_id = self.model.id  # type: ignore[attr-defined]
+        return self.base().with_only_columns(model_id)
+
     def page(
         self,
         page: PageSlice,

@@ -18,6 +18,8 @@ class Scope(StrEnum):
     meetings_write = "meetings:write"
     actions_read = "actions:read"
     actions_write = "actions:write"
+    webhooks_read = "webhooks:read"
+    webhooks_write = "webhooks:write"
     audit_read = "audit:read"
     admin = "admin"
 
@@ -29,6 +31,8 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.meetings_write: "Create and minute your agency's meetings",
     Scope.actions_read: "Read action items your classification allows",
     Scope.actions_write: "Create and update action items",
+    Scope.webhooks_read: "Read your agency's webhooks and their deliveries",
+    Scope.webhooks_write: "Create, change and remove your agency's webhooks",
     Scope.audit_read: "Read and verify the audit trail",
     Scope.admin: "Manage agencies, users and service accounts",
 }
@@ -37,6 +41,8 @@ KNOWN_SCOPES = frozenset(s.value for s in Scope)
 READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
 WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
 
+WEBHOOK_SCOPES = frozenset({Scope.webhooks_read, Scope.webhooks_write})
+
 # Every principal of an action's owner agency may post progress and move its status
 # (contract §7); creating and editing actions stays with editors, by the actions service.
 MEMBER_SCOPES = READ_SCOPES | {Scope.actions_write}
@@ -44,13 +50,13 @@ MEMBER_SCOPES = READ_SCOPES | {Scope.actions_write}
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.member: MEMBER_SCOPES,
     Role.editor: READ_SCOPES | WRITE_SCOPES,
-    Role.agency_admin: MEMBER_SCOPES | {Scope.admin},
+    Role.agency_admin: MEMBER_SCOPES | WEBHOOK_SCOPES | {Scope.admin},
     Role.admin: MEMBER_SCOPES | {Scope.admin},
     Role.auditor: MEMBER_SCOPES | {Scope.audit_read},
 }
 
 # What a partner system may be granted; administration stays with people.
-SERVICE_ACCOUNT_SCOPES = READ_SCOPES | WRITE_SCOPES
+SERVICE_ACCOUNT_SCOPES = READ_SCOPES | WRITE_SCOPES | WEBHOOK_SCOPES
 # Roles an agency admin may never hand out.
 RESERVED_ROLES = frozenset({Role.admin, Role.auditor})
 

@@ -12,6 +12,7 @@ from oversight.cli import serve as serve_cmd
 from oversight.cli import service_accounts as service_accounts_cmd
 from oversight.cli import taxii as taxii_cmd
 from oversight.cli import users as users_cmd
+from oversight.cli import worker as worker_cmd
 from oversight.cli.output import run
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.command("bootstrap")(bootstrap_cmd.bootstrap)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 app.command("openapi")(openapi_cmd.openapi)
+app.command("worker")(worker_cmd.worker)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from oversight.audit import recorder
 from oversight.audit.recorder import SYSTEM
+from oversight.changes import outbox
 from oversight.cli.output import fail, first_line
 from oversight.config import get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations, unit_of_work
@@ -19,6 +20,7 @@ def cli_session(as_json: bool = False) -> Iterator[Session]:
     """One transaction acting as `system`: committed on success, rolled back (keeping what is
     kept on rollback, as for a request) with a one-line error on failure."""
     recorder.install()  # what the command changes is audited, as through the API
+    outbox.install()  # and announced
     engine = make_engine(get_settings().database_url)
     try:
         current = migrations.is_current(engine)

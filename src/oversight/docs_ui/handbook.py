@@ -115,6 +115,16 @@ TAGS = [
         "secret is shown once.",
     },
     {
+        "name": "Changes",
+        "description": "The change feed: content-free events about the items you may read, in "
+        "commit order, to resume from where you stopped.",
+    },
+    {
+        "name": "Webhooks",
+        "description": "Changes pushed to a partner system as signed Standard Webhooks, "
+        "delivered as one of your agency's service accounts.",
+    },
+    {
         "name": "Audit",
         "description": "The tamper-evident, hash-chained trail of who did and read what; for "
         "auditors.",
@@ -129,6 +139,7 @@ TAGS = [
 TAG_GROUPS = [
     {"name": "Getting started", "tags": ["Authentication", "Me"]},
     {"name": "Sharing", "tags": ["Bulletins", "TAXII 2.1", "Meetings", "Actions"]},
+    {"name": "Integration", "tags": ["Changes", "Webhooks"]},
     {"name": "Administration", "tags": ["Agencies", "Users", "Service accounts"]},
     {"name": "Assurance", "tags": ["Audit"]},
     {"name": "Operations", "tags": ["Health"]},
