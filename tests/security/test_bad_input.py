@@ -43,8 +43,9 @@ def _query_params(operation, kind: str):
 
 @pytest.fixture
 def everyone(factory, auth):
-    """An admin who is also an editor and an auditor: every endpoint lets it in."""
-    return auth(factory.user(roles=["admin", "editor", "auditor"]))
+    """An admin who is also its agency's admin, an editor and an auditor: every endpoint
+    lets it in."""
+    return auth(factory.user(roles=["admin", "agency_admin", "editor", "auditor"]))
 
 
 def _send(client, method, url, headers, **kw):
