@@ -10,8 +10,6 @@ import typer
 
 from oversight.cli import app
 from oversight.cli.output import run
-from oversight.config import get_settings
-from tests.conftest import TEST_SECRET
 
 CLI_DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -78,16 +76,6 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv):
     code, out, err = _run(capsys, *argv, "--json")
     assert code == 2 and out == ""
     assert "error" in json.loads(err) and err.count("\n") == 1
-
-
-@pytest.fixture
-def fresh_db(databases, monkeypatch, tmp_path):
-    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", databases.new_url())
-    monkeypatch.setenv("OVERSIGHT_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("OVERSIGHT_VAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_failures_exit_1_and_success_exits_0_with_json_on_stdout(capsys, fresh_db):

@@ -39,7 +39,7 @@ def bootstrap(
 ) -> None:
     """Create the first agency and admin; prints a generated password unless given on stdin."""
     password = read_secret_stdin(as_json) if password_stdin else None
-    body = validated(AgencyCreate, as_json, name=agency, sector=sector)
+    body = validated(AgencyCreate, as_json, {"name": "--agency"}, name=agency, sector=sector)
     migrate(as_json)
     with cli_session(as_json) as session:
         if users_repo.any_admin(session):

@@ -7,6 +7,8 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
+from oversight.cli import plain
+
 try:  # recent typer vendors its own click, whose exceptions are the ones raised
     from typer._click import exceptions as click
 except ImportError:  # pragma: no cover - typer using the click package
@@ -55,6 +57,9 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
     except click.NoArgsIsHelpError as exc:
         exc.show()
         code = 2
+    except click.BadParameter as exc:
+        _tell(_bad_parameter(exc), as_json)
+        code = 2
     except click.UsageError as exc:
         hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
         _tell(_one_line(exc.format_message()) + hint, as_json)
@@ -71,6 +76,17 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _bad_parameter(exc: "click.BadParameter") -> str:
+    """Typer checks option values with pydantic: tell its error as a plain sentence."""
+    cause = exc.__cause__
+    if not isinstance(cause, ValidationError) or exc.param is None:
+        return _one_line(exc.format_message())
+    opts = getattr(exc.param, "opts", None) or []
+    option = max(opts, key=len) if exc.param.param_type_name == "option" and opts else None
+    what = option or (exc.param.name or "the value").upper()
+    return plain.sentence(cause.errors()[0], what)
+
+
 def first_line(exc: BaseException) -> str:
     text = str(exc)
     return text.splitlines()[0] if text else ""
@@ -80,14 +96,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def validated(model: type[M], as_json: bool, **values: Any) -> M:
-    """Command-line input checked by the API's own schema; a bad value is a usage error (2)."""
+def validated(
+    model: type[M], as_json: bool, labels: dict[str, str] | None = None, **values: Any
+) -> M:
+    """Command-line input checked by the API's own schema; a bad value is a usage error (2),
+    told about the option it came from (`labels` maps a field to an option of another name)."""
     try:
         return model(**values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "input"
-        fail(f"invalid {where}: {first.get('msg', 'invalid value')}", as_json, code=2)
+        fail(plain.first_sentence(exc, labels), as_json, code=2)
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
