@@ -26,6 +26,7 @@ RECORD_FIELDS = (
 )
 HASHED_FIELDS = ("seq", *RECORD_FIELDS, "prev_hash")
 BATCH = 2000
+CHECKPOINT_MISMATCH = "the record differs from the checkpoint"
 
 
 def rfc3339(value: datetime) -> str:
@@ -105,6 +106,12 @@ class Verification:
     first_bad_seq: int | None
     reason: str | None = None
 
+    @property
+    def checkpoint_mismatch(self) -> bool:
+        """Intact up to the checkpoint's record, whose hash is not the one kept: the
+        checkpoint is wrong, or the trail was rewritten and re-hashed since it was taken."""
+        return self.reason == CHECKPOINT_MISMATCH
+
 
 def iter_records(
     session: Session, after: int = 0, upto: int | None = None, batch: int = BATCH
@@ -156,7 +163,7 @@ def verify(
             if chain_hash(prev, record_fields(rec)) != rec.hash:
                 return broken(rec.seq, "hash does not match the record's content")
             if rec.seq == expected_seq and expected_head is not None and rec.hash != expected_head:
-                return broken(rec.seq, "the record differs from the checkpoint")
+                return broken(rec.seq, CHECKPOINT_MISMATCH)
             count, prev = rec.seq, rec.hash
         head_seq, head_hash = head(session)
         if head_seq < count:

@@ -10,16 +10,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from oversight.audit import chain, repository
+from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, fail
-from oversight.config import get_settings
 from oversight.db import make_engine, make_sessionmaker
+
+CHECKPOINT_MISMATCH_EXIT = 3
 
 app = typer.Typer(help="The audit trail (read-only: nothing edits it).", no_args_is_help=True)
 
 
 @contextmanager
 def _reader(as_json: bool) -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json))
     try:
         with repository.read_session(make_sessionmaker(engine)) as session:
             yield session
@@ -39,7 +41,8 @@ def verify(
         None, "--expected-head", help="Checkpoint: `head_hash` of that verification"
     ),
 ) -> None:
-    """Recompute the chain; exit 1 naming the first bad seq when it is broken."""
+    """Recompute the chain; exit 1 naming the first bad seq when it is broken, exit 3 when it
+    is intact but differs from the checkpoint given."""
     if expected_head is not None and expected_seq is None:
         fail("--expected-head needs --expected-seq", as_json, code=2)
     with _reader(as_json) as session:
@@ -50,10 +53,20 @@ def verify(
         "head_hash": result.head_hash,
         "first_bad_seq": result.first_bad_seq,
         "reason": result.reason,
+        "checkpoint_mismatch": result.checkpoint_mismatch,
     }
     if result.ok:
         emit(data, as_json, f"ok: {result.records} records, head {result.head_hash}")
         return
+    if result.checkpoint_mismatch:
+        emit(
+            data,
+            as_json,
+            f"checkpoint mismatch at seq {result.first_bad_seq}: its hash is not the "
+            f"--expected-head given, though the chain is intact up to it ({result.records} "
+            "records): the checkpoint is wrong, or the trail was rewritten since it was taken",
+        )
+        raise typer.Exit(CHECKPOINT_MISMATCH_EXIT)
     emit(
         data,
         as_json,

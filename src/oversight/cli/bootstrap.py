@@ -7,9 +7,9 @@ from oversight.agencies import service as agencies
 from oversight.agencies.models import Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role
+from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, fail, read_secret_stdin, validated
 from oversight.cli.session import cli_session
-from oversight.config import get_settings
 from oversight.db import make_engine, migrations
 from oversight.users import repository as users_repo
 from oversight.users import service as users
@@ -18,7 +18,7 @@ from oversight.users.schemas import UserCreate, UserRead
 
 def migrate(as_json: bool) -> None:
     """Bring the schema up to date first, so a fresh database needs one command."""
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json, create=True))
     try:
         migrations.upgrade(engine)
     except Exception as exc:

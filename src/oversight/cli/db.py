@@ -2,8 +2,8 @@
 
 import typer
 
+from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, fail
-from oversight.config import get_settings
 from oversight.db import make_engine, migrations
 
 app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True)
@@ -11,8 +11,8 @@ app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True)
 
 @app.command()
 def upgrade(as_json: bool = JsonOpt) -> None:
-    """Migrate the database to the latest schema."""
-    engine = make_engine(get_settings().database_url)
+    """Migrate the database to the latest schema (creating a SQLite database if need be)."""
+    engine = make_engine(database.url(as_json, create=True))
     try:
         migrations.upgrade(engine)
         current = sorted(migrations.current_revisions(engine))
@@ -26,7 +26,7 @@ def upgrade(as_json: bool = JsonOpt) -> None:
 @app.command()
 def current(as_json: bool = JsonOpt) -> None:
     """Show the database's schema revision and whether it is the latest."""
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json))
     try:
         now = sorted(migrations.current_revisions(engine))
         heads = sorted(migrations.head_revisions())
