@@ -7,7 +7,8 @@
 #   onboard_agency.sh NAME SECTOR ADMIN_EMAIL MEMBER_EMAIL MEMBER_EMAIL < passwords
 #
 # Standard input: three passwords, one per line (agency admin, first member, second member),
-# each of 12 characters or more. They reach `oversight` on its standard input, never in argv.
+# each of 12 characters or more and not easy to guess (a passphrase of a few uncommon words).
+# They reach `oversight` on its standard input, never in argv.
 #
 # Environment:
 #   OVERSIGHT_DATABASE_URL  the service's database (as for `oversight serve`)
@@ -18,7 +19,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '6,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,15p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 [[ $# -eq 5 ]] || usage

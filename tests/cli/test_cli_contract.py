@@ -95,5 +95,8 @@ def test_a_missing_secret_on_stdin_is_a_usage_error(capsys, fresh_db, monkeypatc
 
 
 class _EmptyStdin:
+    def isatty(self) -> bool:
+        return False
+
     def readline(self) -> str:
         return ""

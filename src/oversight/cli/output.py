@@ -7,6 +7,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
+from oversight.auth import strength
 from oversight.cli import plain
 
 try:  # recent typer vendors its own click, whose exceptions are the ones raised
@@ -41,11 +42,25 @@ def _tell(message: str, as_json: bool) -> None:
 
 
 def read_secret_stdin(as_json: bool = False) -> str:
-    """One line of standard input: secrets never travel in argv, where `ps` shows them."""
+    """One line of standard input: secrets never travel in argv, where `ps` shows them.
+    At a terminal, a hidden prompt asks twice, and again while the password is refused."""
+    if sys.stdin.isatty():
+        return _prompt_password()
     value = sys.stdin.readline().rstrip("\r\n")
     if not value:
         fail("expected a secret on standard input", as_json, code=2)
     return value
+
+
+def _prompt_password() -> str:
+    while True:
+        value: str = typer.prompt(
+            "New password", hide_input=True, confirmation_prompt="Repeat it", err=True
+        )
+        reason = strength.weakness(value)
+        if reason is None:
+            return value
+        typer.echo(f"That password is {reason}. Try another.", err=True)
 
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from oversight.agencies.schemas import SLUG_PATTERN
+from oversight.auth.strength import TOO_EASY
 
 # Schema fields whose command-line option has another name.
 OPTION_OF = {
@@ -35,6 +36,8 @@ def first_sentence(exc: ValidationError, labels: dict[str, str] | None = None) -
     """The first error of a validation, told about the option the user gave."""
     error = exc.errors()[0]
     fields = [str(p) for p in error.get("loc", ()) if isinstance(p, str)]
+    if "password" in fields:
+        error = {**error, "input": None}  # never echo a secret
     return sentence(error, label(fields[0], labels) if fields else "the value")
 
 
@@ -67,7 +70,9 @@ def sentence(error: ErrorDetails, what: str) -> str:
     if kind in {"less_than_equal", "less_than"}:
         return f"{what} must be at most {ctx.get('le', ctx.get('lt'))}{_got(shown)}"
     if kind == "value_error":
-        return f"{what}: {_reason(str(ctx.get('error', '')) or error.get('msg', ''))}"
+        reason = _reason(str(ctx.get("error", "")) or error.get("msg", ""))
+        joiner = " is " if reason.startswith(TOO_EASY) else ": "
+        return f"{what}{joiner}{reason}"
     return f"{what}{shown} is not valid"
 
 
