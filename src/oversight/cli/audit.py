@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 
 from oversight.audit import chain, repository
 from oversight.cli import database
-from oversight.cli.output import JsonOpt, emit, fail
+from oversight.cli.output import JsonOpt, emit, example, fail
 from oversight.db import make_engine, make_sessionmaker
 
 CHECKPOINT_MISMATCH_EXIT = 3
 
-app = typer.Typer(help="The audit trail (read-only: nothing edits it).", no_args_is_help=True)
+app = typer.Typer(
+    help="The audit trail (read-only: nothing edits it).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 @contextmanager
@@ -31,7 +35,12 @@ def _reader(as_json: bool) -> Iterator[Session]:
         engine.dispose()
 
 
-@app.command()
+@app.command(
+    epilog=example(
+        "oversight audit verify --json > checkpoint.json   # keep records and head_hash",
+        'oversight audit verify --expected-seq 8 --expected-head "$HEAD_HASH"',
+    )
+)
 def verify(
     as_json: bool = JsonOpt,
     expected_seq: int | None = typer.Option(
@@ -76,7 +85,7 @@ def verify(
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(epilog=example("oversight audit export --output trail.jsonl"))
 def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (else stdout)"),
     as_json: bool = JsonOpt,

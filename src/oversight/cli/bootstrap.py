@@ -8,7 +8,14 @@ from oversight.agencies.models import Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role
 from oversight.cli import database
-from oversight.cli.output import JsonOpt, emit, fail, read_secret_stdin, validated
+from oversight.cli.output import (
+    JsonOpt,
+    choices,
+    emit,
+    fail,
+    read_secret_stdin,
+    validated,
+)
 from oversight.cli.session import cli_session
 from oversight.db import make_engine, migrations
 from oversight.users import repository as users_repo
@@ -31,13 +38,15 @@ def bootstrap(
     agency: str = typer.Option(..., "--agency", help="Name of the first agency"),
     email: str = typer.Option(..., "--email", help="Email of the first admin"),
     name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
-    sector: Sector = typer.Option(Sector.other, "--sector"),
+    sector: Sector = typer.Option(Sector.other, "--sector", metavar="SECTOR", help=choices(Sector)),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input"
     ),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Create the first agency and admin; prints a generated password unless given on stdin."""
+    """Create the first agency and its admin.
+
+    Prints a generated password, once, unless one is given with --password-stdin."""
     password = read_secret_stdin(as_json) if password_stdin else None
     body = validated(AgencyCreate, as_json, {"name": "--agency"}, name=agency, sector=sector)
     migrate(as_json)

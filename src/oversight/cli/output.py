@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -18,6 +19,16 @@ except ImportError:  # pragma: no cover - typer using the click package
 M = TypeVar("M", bound=BaseModel)
 
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output (JSON)")
+
+
+def example(*lines: str) -> str:
+    """A command's help epilog: one example, kept as written (click's \\b: no rewrapping)."""
+    return "\b\nExample:\n" + "\n".join("  " + line for line in lines)
+
+
+def choices(values: Iterable[Any]) -> str:
+    """The values an option takes, for its help text (words wrap whole there)."""
+    return "one of: " + ", ".join(str(getattr(v, "value", v)) for v in values)
 
 
 def emit(data: Any, as_json: bool, text: str | None = None) -> None:
