@@ -9,7 +9,7 @@ The first record's prev_hash is 64 zeros; `seq` runs 1, 2, 3, … without gaps.
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -141,6 +141,7 @@ def verify(
     expected_seq: int | None = None,
     expected_head: str | None = None,
     batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> Verification:
     """Recompute the chain in batches; name the first record that does not fit.
 
@@ -165,6 +166,8 @@ def verify(
             if rec.seq == expected_seq and expected_head is not None and rec.hash != expected_head:
                 return broken(rec.seq, CHECKPOINT_MISMATCH)
             count, prev = rec.seq, rec.hash
+            if progress is not None and count % batch == 0:
+                progress(count)
         head_seq, head_hash = head(session)
         if head_seq < count:
             return broken(head_seq + 1, "records lie beyond the chain head")
@@ -178,4 +181,6 @@ def verify(
             return broken(count + 1, "records up to the chain head are gone")
     if expected_seq is not None and expected_seq > count:
         return broken(count + 1, "records up to the checkpoint are gone")
+    if progress is not None:
+        progress(count)
     return Verification(True, count, prev, None)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from oversight.audit import chain, repository
 from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, example, fail
+from oversight.cli.progress import Progress
 from oversight.db import make_engine, make_sessionmaker
 
 CHECKPOINT_MISMATCH_EXIT = 3
@@ -55,7 +56,11 @@ def verify(
     if expected_head is not None and expected_seq is None:
         fail("--expected-head needs --expected-seq", as_json, code=2)
     with _reader(as_json) as session:
-        result = chain.verify(session, expected_seq, expected_head)
+        bar = Progress("audit verify", chain.head(session)[0])
+        try:
+            result = chain.verify(session, expected_seq, expected_head, progress=bar.update)
+        finally:
+            bar.close()
     data = {
         "ok": result.ok,
         "records": result.records,
@@ -93,17 +98,26 @@ def export(
     """Write every record, in seq order, as JSON Lines (the canonical form with `hash`)."""
     count = 0
     with _reader(as_json) as session:
+        bar = Progress("audit export", chain.head(session)[0])
         lines = repository.export_lines(session)
-        if output is None:
-            for line in lines:
-                sys.stdout.write(line)
-            sys.stdout.flush()
-            return
         try:
+            if output is None:
+                for count, line in enumerate(lines, 1):
+                    sys.stdout.write(line)
+                    if count % chain.BATCH == 0:
+                        bar.update(count)
+                sys.stdout.flush()
+                bar.update(count)
+                return
             with output.open("w", encoding="utf-8") as fh:
                 for line in lines:
                     fh.write(line)
                     count += 1
+                    if count % chain.BATCH == 0:
+                        bar.update(count)
+            bar.update(count)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror}", as_json)
+        finally:
+            bar.close()
     emit({"written": str(output), "records": count}, as_json, f"wrote {count} records to {output}")
