@@ -37,3 +37,13 @@ def test_a_bar_at_a_terminal(oversight, trail, monkeypatch, tmp_path):
     assert json.loads(ran.out)["records"] == trail
     assert ran.err.startswith("\raudit export [")
     assert ran.err.endswith(f"] {trail}/{trail} records\n")
+
+
+def test_demo_tells_its_steps(oversight, fresh_db):
+    ran = oversight("demo", "--json")
+    assert json.loads(ran.out)["logins"]
+    assert ran.err.splitlines() == [
+        "demo: 1/3 agencies, people and a partner system",
+        "demo: 2/3 meetings and action items",
+        "demo: 3/3 bulletins",
+    ]

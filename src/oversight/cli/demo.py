@@ -8,6 +8,7 @@ import typer
 from oversight import demo as demo_set
 from oversight.cli.bootstrap import migrate
 from oversight.cli.output import JsonOpt, emit, fail, table
+from oversight.cli.progress import steps
 from oversight.cli.session import cli_session
 from oversight.demo import identity
 
@@ -28,7 +29,8 @@ def demo(
     with cli_session(as_json) as session:
         if not demo_set.is_empty(session):
             fail("the database is not empty: the demo set loads only into an empty one", as_json)
-        data = demo_set.load(session).summary()
+        loaded = demo_set.load(session, steps("demo", len(demo_set.STEPS)))
+        data = loaded.summary()
     emit(data, as_json, _text(data))
 
 

@@ -3,6 +3,7 @@ terminal, a line of counts now and then otherwise (a log, a CI job). Short runs 
 
 import sys
 import time
+from collections.abc import Callable
 
 # A run this long (in records) or longer reports; below it, nothing is written.
 LONG_RUN = 10_000
@@ -36,3 +37,15 @@ class Progress:
         if self.active and self.tty:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def steps(label: str, total: int) -> Callable[[int, str], None]:
+    """A run of a few named steps: each told as it starts, on stderr (`demo: 2/3 meetings`)."""
+
+    def tell(number: int, name: str) -> None:
+        end = "" if sys.stderr.isatty() and number < total else "\n"
+        prefix = "\r\033[K" if sys.stderr.isatty() else ""
+        sys.stderr.write(f"{prefix}{label}: {number}/{total} {name}{end}")
+        sys.stderr.flush()
+
+    return tell
