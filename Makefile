@@ -68,6 +68,8 @@ run: venv
 	if [ $$status -eq 0 ]; then printf '%s\n' "$$out"; \
 	elif printf '%s' "$$out" | grep -qi 'not empty'; then \
 		echo "The database already holds data: the demo set is not loaded again."; \
+		echo "  See the demo logins again:  $(BIN)/oversight demo --logins"; \
+		echo "  Start over with a new demo: rm -f var/oversight.db* && make run"; \
 	else printf '%s\n' "$$out" >&2; exit $$status; fi
 	@echo
 	@echo "Oversight API:  http://$(HOST):$(PORT)/api/v1"

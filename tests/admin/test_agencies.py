@@ -35,6 +35,9 @@ def test_admin_creates_and_patches_an_agency(client, factory, auth):
         AGENCIES, headers=auth(admin), json={"name": "Eastvale Council", "sector": "other"}
     )
     assert dup.status_code == 409
+    assert dup.json()["detail"] == (
+        'An agency named "Eastvale Council" already exists (slug eastvale-council)'
+    )
 
 
 def test_agency_admin_cannot_create_or_suspend_agencies(client, factory, auth):

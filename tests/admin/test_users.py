@@ -93,6 +93,7 @@ def test_duplicate_email_is_conflict(client, factory, auth):
     body = new_user(admin.agency_id, email=taken.email.upper())
     r = client.post(USERS, headers=auth(admin), json=body)
     assert r.status_code == 409, r.text
+    assert f"A user with the email {taken.email} already exists (id {taken.id}" in r.text
     other = factory.user(agency=agency_of(factory, admin))
     r = client.patch(
         f"{USERS}/{other.id}",
@@ -100,6 +101,17 @@ def test_duplicate_email_is_conflict(client, factory, auth):
         json={"email": taken.email},
     )
     assert r.status_code == 409
+
+
+def test_an_agency_admin_is_not_told_who_holds_an_email_elsewhere(client, factory, auth):
+    aa = factory.user(roles=["agency_admin"])
+    elsewhere = factory.user()
+    r = client.post(USERS, headers=auth(aa), json=new_user(aa.agency_id, email=elsewhere.email))
+    assert r.status_code == 409
+    assert r.json()["detail"] == (
+        f"A user with the email {elsewhere.email} already exists in another agency"
+    )
+    assert str(elsewhere.id) not in r.text
 
 
 def test_invalid_email_and_unknown_field_are_422(client, factory, auth):

@@ -85,6 +85,7 @@ def test_export_to_stdout_and_file(cli_db, tmp_path):
 
 
 def test_a_database_without_the_schema_is_a_one_line_error(tmp_path, monkeypatch):
+    (tmp_path / "empty.db").touch()  # a database, without the schema
     monkeypatch.setenv("OVERSIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     get_settings.cache_clear()
     try:

@@ -10,8 +10,6 @@ import typer
 
 from oversight.cli import app
 from oversight.cli.output import run
-from oversight.config import get_settings
-from tests.support.databases import TEST_SECRET
 
 CLI_DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -80,16 +78,6 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv):
     assert "error" in json.loads(err) and err.count("\n") == 1
 
 
-@pytest.fixture
-def fresh_db(databases, monkeypatch, tmp_path):
-    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", databases.new_url())
-    monkeypatch.setenv("OVERSIGHT_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("OVERSIGHT_VAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def test_failures_exit_1_and_success_exits_0_with_json_on_stdout(capsys, fresh_db):
     code, out, err = _run(capsys, "db", "upgrade", "--json")
     assert code == 0 and err == "" and json.loads(out)["revision"]
@@ -107,5 +95,8 @@ def test_a_missing_secret_on_stdin_is_a_usage_error(capsys, fresh_db, monkeypatc
 
 
 class _EmptyStdin:
+    def isatty(self) -> bool:
+        return False
+
     def readline(self) -> str:
         return ""

@@ -90,13 +90,32 @@ def test_the_script_onboards_an_agency_then_suspends_and_reinstates_it(home):
         assert r.status_code == 200, r.text
 
 
-def test_the_script_stops_at_the_first_failing_step_with_its_exit_code(home):
+def test_the_script_stops_at_the_first_failing_step_and_can_be_run_again(home):
     env, tmp = home
-    assert onboard(env, tmp, "\n".join(PASSWORDS) + "\n").returncode == 0
+    # The second member's password is refused: the agency and the first two people are made.
+    weak = onboard(env, tmp, "\n".join([*PASSWORDS[:2], "password1234"]) + "\n")
+    assert weak.returncode == 2
+    assert "the password is too easy to guess" in weak.stderr
+    slug = "northshire-fire-and-rescue"
+    made = oversight_json(env, tmp, "users", "list", "--agency", slug)
+    assert {u["email"] for u in made} == set(PEOPLE[:2])
+
     again = onboard(env, tmp, "\n".join(PASSWORDS) + "\n")
-    assert again.returncode == 1
-    assert '{"error": "Another agency already has this name"}' in again.stderr
+    assert again.returncode == 0, again.stderr
+    assert f"kept agency {slug}" in again.stdout
+    assert f"kept agency admin {PEOPLE[0]}" in again.stdout
+    assert f"created member {PEOPLE[2]}" in again.stdout
+    assert (tmp / f"{slug}-partner-credentials.json").exists()
+
+    # A third run finds everything, and keeps the partner system's credentials as they are.
+    before = (tmp / f"{slug}-partner-credentials.json").read_text()
+    third = onboard(env, tmp, "\n".join(PASSWORDS) + "\n")
+    assert third.returncode == 0, third.stderr
+    assert "kept service account" in third.stdout
+    assert (tmp / f"{slug}-partner-credentials.json").read_text() == before
     short = onboard(env, tmp, "too short\n")
-    assert short.returncode == 2  # fewer than three passwords: nothing was created
+    assert short.returncode == 2  # fewer than three passwords: nothing was run
     count = len(oversight_json(env, tmp, "agencies", "list"))
     assert count == 2  # the secretariat and the agency onboarded once
+    accounts = oversight_json(env, tmp, "service-accounts", "list", "--agency", slug)
+    assert len(accounts) == 1

@@ -11,9 +11,10 @@ from oversight.auth.schemas import StrictModel
 from oversight.docs_ui import sample_ids as ex
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
     str,
-    StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+    StringConstraints(min_length=2, max_length=64, pattern=SLUG_PATTERN),
     Field(description="Lower-case letters, digits and single hyphens", examples=["north-police"]),
 ]
 

@@ -47,10 +47,13 @@ def find(session: Session, ref: str) -> Agency:
 def _ensure_unique(
     session: Session, name: str | None, slug: str | None, except_id: uuid.UUID | None = None
 ) -> None:
+    """A clash names the agency that holds the name or slug (agencies are public)."""
     other = repository.clash(session, name, slug, except_id)
-    if other is not None:
-        field = "name" if name is not None and other.name == name else "slug"
-        raise Conflict(f"Another agency already has this {field}")
+    if other is None:
+        return
+    if name is not None and other.name == name:
+        raise Conflict(f'An agency named "{other.name}" already exists (slug {other.slug})')
+    raise Conflict(f'The slug {other.slug} is already taken by the agency "{other.name}"')
 
 
 def create(session: Session, principal: Principal | None, data: AgencyCreate) -> Agency:

@@ -9,7 +9,7 @@ The first record's prev_hash is 64 zeros; `seq` runs 1, 2, 3, … without gaps.
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,7 @@ RECORD_FIELDS = (
 )
 HASHED_FIELDS = ("seq", *RECORD_FIELDS, "prev_hash")
 BATCH = 2000
+CHECKPOINT_MISMATCH = "the record differs from the checkpoint"
 
 
 def rfc3339(value: datetime) -> str:
@@ -105,6 +106,12 @@ class Verification:
     first_bad_seq: int | None
     reason: str | None = None
 
+    @property
+    def checkpoint_mismatch(self) -> bool:
+        """Intact up to the checkpoint's record, whose hash is not the one kept: the
+        checkpoint is wrong, or the trail was rewritten and re-hashed since it was taken."""
+        return self.reason == CHECKPOINT_MISMATCH
+
 
 def iter_records(
     session: Session, after: int = 0, upto: int | None = None, batch: int = BATCH
@@ -134,6 +141,7 @@ def verify(
     expected_seq: int | None = None,
     expected_head: str | None = None,
     batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> Verification:
     """Recompute the chain in batches; name the first record that does not fit.
 
@@ -156,8 +164,10 @@ def verify(
             if chain_hash(prev, record_fields(rec)) != rec.hash:
                 return broken(rec.seq, "hash does not match the record's content")
             if rec.seq == expected_seq and expected_head is not None and rec.hash != expected_head:
-                return broken(rec.seq, "the record differs from the checkpoint")
+                return broken(rec.seq, CHECKPOINT_MISMATCH)
             count, prev = rec.seq, rec.hash
+            if progress is not None and count % batch == 0:
+                progress(count)
         head_seq, head_hash = head(session)
         if head_seq < count:
             return broken(head_seq + 1, "records lie beyond the chain head")
@@ -171,4 +181,6 @@ def verify(
             return broken(count + 1, "records up to the chain head are gone")
     if expected_seq is not None and expected_seq > count:
         return broken(count + 1, "records up to the checkpoint are gone")
+    if progress is not None:
+        progress(count)
     return Verification(True, count, prev, None)

@@ -9,9 +9,6 @@ from passlib.context import CryptContext
 
 from oversight.config import get_settings
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024
-
 
 @lru_cache
 def _context() -> CryptContext:

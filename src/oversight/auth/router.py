@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, Request, Response, status
 
 from oversight.auth import grants, revocation, user_grants
 from oversight.auth.grants import Caller, OAuthError, TokenGrant
-from oversight.auth.passwords import MAX_PASSWORD_LENGTH, verify_password
+from oversight.auth.passwords import verify_password
 from oversight.auth.principal import AnyPrincipal
 from oversight.auth.schemas import TokenResponse
+from oversight.auth.strength import MAX_PASSWORD_LENGTH
 from oversight.errors import ProblemError, responses
 from oversight.web.admission import in_unit
 from oversight.web.operation_ids import ids

@@ -3,9 +3,10 @@
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from oversight.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from oversight.auth import strength
+from oversight.auth.strength import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from oversight.docs_ui import sample_ids as ex
 
 # Shaped like the real thing; signed by no key.
@@ -18,8 +19,11 @@ EXAMPLE_ACCESS_TOKEN = (
 Password = Annotated[
     str,
     StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    AfterValidator(strength.check),
     Field(
-        description=f"At least {MIN_PASSWORD_LENGTH} characters",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, and not easy to guess: "
+        "common passwords, names and words alone, keyboard walks, dates and repeats are "
+        "refused with the reason (a passphrase of a few uncommon words passes)",
         json_schema_extra={"format": "password", "writeOnly": True},
     ),
 ]

@@ -7,12 +7,13 @@ import typer
 from oversight.agencies import service
 from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead
-from oversight.cli.output import JsonOpt, emit, table, validated
+from oversight.cli.output import JsonOpt, choices, emit, example, table, validated
 from oversight.cli.session import cli_session
 from oversight.db.keyset import every
 
-app = typer.Typer(help="Member agencies.", no_args_is_help=True)
+app = typer.Typer(help="Member agencies.", no_args_is_help=True, rich_markup_mode=None)
 
+AgencyArg = typer.Argument(..., metavar="AGENCY", help="Agency id or slug")
 COLUMNS = ["id", "slug", "name", "sector", "status"]
 
 
@@ -20,9 +21,11 @@ def _out(agency: Agency) -> dict[str, Any]:
     return AgencyRead.model_validate(agency).model_dump(mode="json")
 
 
-@app.command("list")
+@app.command("list", epilog=example("oversight agencies list --status suspended --json"))
 def list_agencies(
-    status: AgencyStatus | None = typer.Option(None, help="Only agencies in this status"),
+    status: AgencyStatus | None = typer.Option(
+        None, metavar="STATUS", help=f"Only agencies in this status, {choices(AgencyStatus)}"
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """List agencies by name."""
@@ -31,10 +34,15 @@ def list_agencies(
     emit(data, as_json, table(data, COLUMNS))
 
 
-@app.command("create")
+@app.command(
+    "create",
+    epilog=example(
+        'oversight agencies create --name "Northshire Schools Trust" --sector education'
+    ),
+)
 def create(
     name: str = typer.Option(..., "--name", help="The agency's full name"),
-    sector: Sector = typer.Option(..., "--sector"),
+    sector: Sector = typer.Option(..., "--sector", metavar="SECTOR", help=choices(Sector)),
     slug: str | None = typer.Option(None, "--slug", help="Made from the name when omitted"),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -45,9 +53,10 @@ def create(
     emit(data, as_json, f"created agency {data['slug']} ({data['id']})")
 
 
-@app.command("suspend")
+@app.command("suspend", epilog=example("oversight agencies suspend northshire-schools-trust"))
 def suspend(
-    agency: str = typer.Argument(..., help="Agency id or slug"), as_json: bool = JsonOpt
+    agency: str = typer.Argument(..., metavar="AGENCY", help="Agency id or slug"),
+    as_json: bool = JsonOpt,
 ) -> None:
     """Suspend an agency: its users' and systems' tokens stop working at once."""
     with cli_session(as_json) as session:
@@ -55,9 +64,12 @@ def suspend(
     emit(data, as_json, f"agency {data['slug']} is suspended")
 
 
-@app.command("reinstate")
+@app.command(
+    "reinstate", epilog=example("oversight agencies reinstate northshire-schools-trust --json")
+)
 def reinstate(
-    agency: str = typer.Argument(..., help="Agency id or slug"), as_json: bool = JsonOpt
+    agency: str = typer.Argument(..., metavar="AGENCY", help="Agency id or slug"),
+    as_json: bool = JsonOpt,
 ) -> None:
     """Reinstate a suspended agency."""
     with cli_session(as_json) as session:

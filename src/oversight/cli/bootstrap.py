@@ -7,9 +7,16 @@ from oversight.agencies import service as agencies
 from oversight.agencies.models import Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role
-from oversight.cli.output import JsonOpt, emit, fail, read_secret_stdin, validated
+from oversight.cli import database
+from oversight.cli.output import (
+    JsonOpt,
+    choices,
+    emit,
+    fail,
+    read_secret_stdin,
+    validated,
+)
 from oversight.cli.session import cli_session
-from oversight.config import get_settings
 from oversight.db import make_engine, migrations
 from oversight.users import repository as users_repo
 from oversight.users import service as users
@@ -18,7 +25,7 @@ from oversight.users.schemas import UserCreate, UserRead
 
 def migrate(as_json: bool) -> None:
     """Bring the schema up to date first, so a fresh database needs one command."""
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json, create=True))
     try:
         migrations.upgrade(engine)
     except Exception as exc:
@@ -31,15 +38,17 @@ def bootstrap(
     agency: str = typer.Option(..., "--agency", help="Name of the first agency"),
     email: str = typer.Option(..., "--email", help="Email of the first admin"),
     name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
-    sector: Sector = typer.Option(Sector.other, "--sector"),
+    sector: Sector = typer.Option(Sector.other, "--sector", metavar="SECTOR", help=choices(Sector)),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input"
     ),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Create the first agency and admin; prints a generated password unless given on stdin."""
+    """Create the first agency and its admin.
+
+    Prints a generated password, once, unless one is given with --password-stdin."""
     password = read_secret_stdin(as_json) if password_stdin else None
-    body = validated(AgencyCreate, as_json, name=agency, sector=sector)
+    body = validated(AgencyCreate, as_json, {"name": "--agency"}, name=agency, sector=sector)
     migrate(as_json)
     with cli_session(as_json) as session:
         if users_repo.any_admin(session):

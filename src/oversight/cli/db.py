@@ -2,17 +2,22 @@
 
 import typer
 
-from oversight.cli.output import JsonOpt, emit, fail
-from oversight.config import get_settings
+from oversight.cli import database
+from oversight.cli.output import JsonOpt, emit, example, fail
 from oversight.db import make_engine, migrations
 
-app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True)
+app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True, rich_markup_mode=None)
 
 
-@app.command()
+@app.command(
+    epilog=example(
+        "OVERSIGHT_DATABASE_URL=postgresql+psycopg://oversight@db.example/oversight \\",
+        "  oversight db upgrade",
+    )
+)
 def upgrade(as_json: bool = JsonOpt) -> None:
-    """Migrate the database to the latest schema."""
-    engine = make_engine(get_settings().database_url)
+    """Migrate the database to the latest schema (creating a SQLite database if need be)."""
+    engine = make_engine(database.url(as_json, create=True))
     try:
         migrations.upgrade(engine)
         current = sorted(migrations.current_revisions(engine))
@@ -23,10 +28,10 @@ def upgrade(as_json: bool = JsonOpt) -> None:
     emit({"revision": current}, as_json, f"database at revision {', '.join(current)}")
 
 
-@app.command()
+@app.command(epilog=example("oversight db current --json"))
 def current(as_json: bool = JsonOpt) -> None:
     """Show the database's schema revision and whether it is the latest."""
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json))
     try:
         now = sorted(migrations.current_revisions(engine))
         heads = sorted(migrations.head_revisions())

@@ -1,21 +1,60 @@
 """`oversight demo`: load the demo set into an empty database and print the logins."""
 
+from dataclasses import asdict
 from typing import Any
+
+import typer
 
 from oversight import demo as demo_set
 from oversight.cli.bootstrap import migrate
 from oversight.cli.output import JsonOpt, emit, fail, table
+from oversight.cli.progress import steps
 from oversight.cli.session import cli_session
+from oversight.demo import identity
 
 
-def demo(as_json: bool = JsonOpt) -> None:
-    """Load the demo partnership into an EMPTY database and print the demo logins."""
+def demo(
+    logins: bool = typer.Option(
+        False, "--logins", help="Print the demo logins of a database already loaded, and stop"
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Load the demo partnership into an empty database.
+
+    Prints the demo logins; --logins prints them again later."""
+    if logins:
+        _logins_again(as_json)
+        return
     migrate(as_json)
     with cli_session(as_json) as session:
         if not demo_set.is_empty(session):
             fail("the database is not empty: the demo set loads only into an empty one", as_json)
-        data = demo_set.load(session).summary()
+        loaded = demo_set.load(session, steps("demo", len(demo_set.STEPS)))
+        data = loaded.summary()
     emit(data, as_json, _text(data))
+
+
+def _logins_again(as_json: bool) -> None:
+    with cli_session(as_json) as session:
+        found = [asdict(login) for login in identity.present_logins(session)]
+    if not found:
+        fail("no demo user is in this database: load the demo set with `oversight demo`", as_json)
+    sa_name, sa_agency, _ = identity.SERVICE_ACCOUNT
+    emit(
+        {"logins": found},
+        as_json,
+        "\n".join(
+            [
+                "Demo logins (password grant, username = email; unless changed since):",
+                table(found, ["role", "email", "password", "agency"]),
+                "",
+                f"The partner system ({sa_name}) secret was shown once, when the demo was "
+                "loaded; for a new one:",
+                f"  oversight service-accounts list --agency {sa_agency}",
+                "  oversight service-accounts rotate CLIENT_ID",
+            ]
+        ),
+    )
 
 
 def _text(data: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 import typer
 import uvicorn
 
+from oversight.cli import database
 from oversight.config import get_settings
 from oversight.db import make_engine, migrations
 
@@ -15,7 +16,7 @@ def serve(
 ) -> None:
     """Migrate the database, then serve the API."""
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(database.url(as_json, create=True))
     migrations.upgrade(engine)
     engine.dispose()
     settings.resolved_secret()  # generate it once here, not racing in every worker

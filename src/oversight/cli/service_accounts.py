@@ -1,29 +1,39 @@
 """`oversight service-accounts list|create|rotate|revoke`, acting as the system."""
 
+from enum import StrEnum
 from typing import Any
 
 import typer
 
 from oversight.agencies import service as agencies
-from oversight.auth.scopes import Scope
-from oversight.cli.output import JsonOpt, emit, table, validated
+from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
+from oversight.cli.output import JsonOpt, choices, emit, example, table, validated
 from oversight.cli.session import cli_session
 from oversight.db.keyset import every
 from oversight.service_accounts import service
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate, ServiceAccountRead
 
-app = typer.Typer(help="Partner systems (OAuth2 client credentials).", no_args_is_help=True)
+app = typer.Typer(
+    help="Partner systems (OAuth2 client credentials).", no_args_is_help=True, rich_markup_mode=None
+)
+
+# Only the scopes a service account may hold are offered (and accepted) on the command line.
+Grantable = StrEnum(  # type: ignore[misc]
+    "Grantable", {scope.name: scope.value for scope in Scope if scope in SERVICE_ACCOUNT_SCOPES}
+)
 
 COLUMNS = ["id", "client_id", "name", "scopes", "is_active"]
-AccountArg = typer.Argument(..., help="Service account id or client_id")
+AccountArg = typer.Argument(..., metavar="ACCOUNT", help="Service account id or client_id")
 
 
 def _out(sa: ServiceAccount) -> dict[str, Any]:
     return ServiceAccountRead.model_validate(sa).model_dump(mode="json")
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=example("oversight service-accounts list --agency northshire-schools-trust")
+)
 def list_accounts(
     agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
     as_json: bool = JsonOpt,
@@ -36,11 +46,23 @@ def list_accounts(
     emit(data, as_json, table(data, COLUMNS))
 
 
-@app.command("create")
+@app.command(
+    "create",
+    epilog=example(
+        'oversight service-accounts create --name "Schools alerting" \\',
+        "  --agency northshire-schools-trust --scope bulletins:read --scope actions:read",
+    ),
+)
 def create(
     name: str = typer.Option(..., "--name"),
     agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
-    scopes: list[Scope] = typer.Option(..., "--scope", help="A scope to grant (repeatable)"),
+    scopes: list[Grantable] = typer.Option(
+        ...,
+        "--scope",
+        metavar="SCOPE",
+        help=f"A scope to grant (repeatable), {choices(Grantable)}; administration and the "
+        "audit trail stay with people",
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Create a service account; prints its client secret, once."""
@@ -57,7 +79,10 @@ def create(
     emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {secret}")
 
 
-@app.command("rotate")
+@app.command(
+    "rotate",
+    epilog=example("oversight service-accounts rotate cli_5f0c2a9e7b3d4c1e8a6f2b09 --json"),
+)
 def rotate(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
     """Rotate the client secret (printed once); the old one stops working at once."""
     with cli_session(as_json) as session:
@@ -66,7 +91,9 @@ def rotate(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
     emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {secret}")
 
 
-@app.command("revoke")
+@app.command(
+    "revoke", epilog=example("oversight service-accounts revoke cli_5f0c2a9e7b3d4c1e8a6f2b09")
+)
 def revoke(account: str = AccountArg, as_json: bool = JsonOpt) -> None:
     """Revoke a service account for good: its tokens stop working at once."""
     with cli_session(as_json) as session:

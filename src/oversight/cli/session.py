@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from oversight.audit import recorder
 from oversight.audit.recorder import SYSTEM
 from oversight.changes import outbox
+from oversight.cli import database
 from oversight.cli.output import fail, first_line
-from oversight.config import get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations, unit_of_work
 from oversight.errors import ProblemError
 
@@ -21,7 +21,7 @@ def cli_session(as_json: bool = False) -> Iterator[Session]:
     kept on rollback, as for a request) with a one-line error on failure."""
     recorder.install()  # what the command changes is audited, as through the API
     outbox.install()  # and announced
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(database.url(as_json))
     try:
         current = migrations.is_current(engine)
     except Exception as exc:

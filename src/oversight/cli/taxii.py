@@ -3,14 +3,14 @@
 import typer
 
 from oversight.bulletins.models import Bulletin
-from oversight.cli.output import JsonOpt, emit
+from oversight.cli.output import JsonOpt, emit, example
 from oversight.cli.session import cli_session
 from oversight.taxii import feed
 
-app = typer.Typer(help="The TAXII 2.1 feed.", no_args_is_help=True)
+app = typer.Typer(help="The TAXII 2.1 feed.", no_args_is_help=True, rich_markup_mode=None)
 
 
-@app.command()
+@app.command(epilog=example("oversight taxii backfill"))
 def backfill(as_json: bool = JsonOpt) -> None:
     """Add the collection's versions of every published or withdrawn bulletin that has none
     (run once after upgrading to the release that added the feed; running it again adds

@@ -12,27 +12,40 @@ from sqlalchemy.orm import Session
 
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import Role
-from oversight.cli.output import JsonOpt, emit, read_secret_stdin, table, validated
+from oversight.cli.output import (
+    JsonOpt,
+    choices,
+    emit,
+    example,
+    read_secret_stdin,
+    table,
+    validated,
+)
 from oversight.cli.session import cli_session
 from oversight.db.keyset import every
 from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserRead
 
-app = typer.Typer(help="People and their roles.", no_args_is_help=True)
+app = typer.Typer(help="People and their roles.", no_args_is_help=True, rich_markup_mode=None)
 
 COLUMNS = ["id", "email", "display_name", "roles", "is_active"]
-UserArg = typer.Argument(..., help="User id or email")
+UserArg = typer.Argument(..., metavar="USER", help="User id or email")
 
 
 def _out(user: User) -> dict[str, Any]:
     return UserRead.model_validate(user).model_dump(mode="json")
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=example("oversight users list --agency northshire-schools-trust --role agency_admin"),
+)
 def list_users(
     agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
-    role: Role | None = typer.Option(None, "--role", help="Only users holding this role"),
+    role: Role | None = typer.Option(
+        None, "--role", metavar="ROLE", help=f"Only users holding this role, {choices(Role)}"
+    ),
     active: bool | None = typer.Option(None, "--active/--inactive", help="Only (in)active"),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -44,12 +57,21 @@ def list_users(
     emit(data, as_json, table(data, COLUMNS))
 
 
-@app.command("create")
+@app.command(
+    "create",
+    epilog=example(
+        """printf '%s\\n' "$PASSWORD" | oversight users create \\""",
+        '  --agency northshire-schools-trust --email head@schools.example --name "Head of IT" \\',
+        "  --role agency_admin --password-stdin",
+    ),
+)
 def create(
     email: str = typer.Option(..., "--email"),
     agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
     name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
-    roles: list[Role] = typer.Option([], "--role", help="A role to grant (repeatable)"),
+    roles: list[Role] = typer.Option(
+        [], "--role", metavar="ROLE", help=f"A role to grant (repeatable), {choices(Role)}"
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input"
     ),
@@ -79,39 +101,41 @@ def _act(ref: str, as_json: bool, act: Callable[[Session, uuid.UUID], User], don
     emit(data, as_json, f"{data['email']}: {done}; roles {', '.join(data['roles'])}")
 
 
-@app.command("disable")
+@app.command("disable", epilog=example("oversight users disable head@schools.example"))
 def disable(user: str = UserArg, as_json: bool = JsonOpt) -> None:
     """Disable a user: every token they hold stops working at once."""
     _act(user, as_json, lambda s, u: service.disable(s, None, u), "disabled")
 
 
-@app.command("enable")
+@app.command("enable", epilog=example("oversight users enable head@schools.example --json"))
 def enable(user: str = UserArg, as_json: bool = JsonOpt) -> None:
     """Enable a disabled user."""
     _act(user, as_json, lambda s, u: service.enable(s, None, u), "enabled")
 
 
-@app.command("grant")
+@app.command("grant", epilog=example("oversight users grant head@schools.example editor"))
 def grant(
     user: str = UserArg,
-    role: Role = typer.Argument(..., help="Role to add"),
+    role: Role = typer.Argument(..., metavar="ROLE", help=f"Role to add, {choices(Role)}"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Add a role to a user."""
     _act(user, as_json, lambda s, u: service.grant(s, None, u, role), f"granted {role.value}")
 
 
-@app.command("revoke")
+@app.command("revoke", epilog=example("oversight users revoke head@schools.example editor"))
 def revoke(
     user: str = UserArg,
-    role: Role = typer.Argument(..., help="Role to remove"),
+    role: Role = typer.Argument(..., metavar="ROLE", help=f"Role to remove, {choices(Role)}"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Remove a role from a user."""
     _act(user, as_json, lambda s, u: service.revoke(s, None, u, role), f"revoked {role.value}")
 
 
-@app.command("reset-password")
+@app.command(
+    "reset-password", epilog=example("oversight users reset-password head@schools.example --json")
+)
 def reset_password(user: str = UserArg, as_json: bool = JsonOpt) -> None:
     """Set a generated password (printed once); the user's tokens stop working."""
     with cli_session(as_json) as session:

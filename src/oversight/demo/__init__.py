@@ -1,5 +1,6 @@
 """The demo set: a realistic partnership loaded into an empty database by `oversight demo`."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -34,11 +35,16 @@ def is_empty(session: Session) -> bool:
     return not agencies.any_exist(session) and not users.any_exist(session)
 
 
-def load(session: Session) -> DemoSet:
-    """Load every part of the demo set, in the caller's transaction."""
+STEPS = ("agencies, people and a partner system", "meetings and action items", "bulletins")
+
+
+def load(session: Session, step: Callable[[int, str], None] | None = None) -> DemoSet:
+    """Load every part of the demo set, in the caller's transaction; `step(i, name)` is told
+    as each of the STEPS starts."""
+    tell = step or (lambda _i, _name: None)
+    tell(1, STEPS[0])
     people = identity.load(session)
-    return DemoSet(
-        identity=people,
-        meetings=meetings.load(session, people),
-        bulletins=bulletins.load(session, people),
-    )
+    tell(2, STEPS[1])
+    agreed = meetings.load(session, people)
+    tell(3, STEPS[2])
+    return DemoSet(identity=people, meetings=agreed, bulletins=bulletins.load(session, people))

@@ -14,6 +14,7 @@ from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role, Scope
 from oversight.service_accounts import service as service_accounts
 from oversight.service_accounts.schemas import ServiceAccountCreate
+from oversight.users import repository as users_repo
 from oversight.users import service as users
 from oversight.users.schemas import UserCreate
 
@@ -82,6 +83,18 @@ class Identity:
     agencies: dict[str, Agency]
     logins: list[Login]
     client: Client
+
+
+def present_logins(session: Session) -> list[Login]:
+    """The demo logins whose users are in this database (their passwords are the fixed demo
+    ones, unless changed since)."""
+    found = []
+    for email, display_name, _slug, role in USERS:
+        user = users_repo.by_email(session, email)
+        if user is not None:
+            agency = agencies.get(session, user.agency_id)
+            found.append(Login(email, PASSWORDS[role], role.value, display_name, agency.name))
+    return found
 
 
 def load(session: Session) -> Identity:

@@ -99,7 +99,7 @@ def rotate_secret(
     """A new secret; the old one and every token issued with it stop working at once."""
     sa = get(session, principal, sa_id, expected_version)
     if not sa.is_active:
-        raise Conflict("This service account is revoked")
+        raise Conflict(f"The service account {sa.client_id} ({sa.name}) is revoked")
     secret = new_secret("ovs_")
     sa.secret_hash = secret_digest(secret)
     sa.token_version += 1

@@ -18,11 +18,12 @@ def by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email)).first()
 
 
-def email_taken(session: Session, email: str, except_id: uuid.UUID | None = None) -> bool:
-    stmt = select(User.id).where(User.email == email)
+def email_holder(session: Session, email: str, except_id: uuid.UUID | None = None) -> User | None:
+    """Another user already holding this email."""
+    stmt = select(User).where(User.email == email)
     if except_id is not None:
         stmt = stmt.where(User.id != except_id)
-    return session.scalar(stmt.limit(1)) is not None
+    return session.scalars(stmt.limit(1)).first()
 
 
 def listing(

@@ -67,9 +67,23 @@ def find(session: Session, principal: Principal | None, ref: str) -> User:
     return user
 
 
-def _ensure_email_free(session: Session, email: str, except_id: uuid.UUID | None = None) -> None:
-    if repository.email_taken(session, email, except_id):
-        raise Conflict("A user with this email already exists")
+def _ensure_email_free(
+    session: Session,
+    principal: Principal | None,
+    email: str,
+    except_id: uuid.UUID | None = None,
+) -> None:
+    """A clash names the user holding the email, as far as the caller's reach goes: an
+    agency admin learns no more than that the email is taken by someone elsewhere."""
+    holder = repository.email_holder(session, email, except_id)
+    if holder is None:
+        return
+    reach = managed_agency(principal)
+    if reach is not None and holder.agency_id != reach:
+        raise Conflict(f"A user with the email {email} already exists in another agency")
+    agency = agencies.get(session, holder.agency_id)
+    where = f", agency {agency.slug}" if agency is not None else ""
+    raise Conflict(f"A user with the email {email} already exists (id {holder.id}{where})")
 
 
 def _ensure_admin_remains(session: Session, user: User) -> None:
@@ -79,7 +93,10 @@ def _ensure_admin_remains(session: Session, user: User) -> None:
         and user.is_active
         and not repository.active_admins(session, except_id=user.id)
     ):
-        raise Conflict("This would leave no active admin")
+        raise Conflict(
+            f"{user.email} is the last active admin: this would leave no active admin "
+            "(grant admin to someone else first)"
+        )
 
 
 def create(
@@ -91,7 +108,7 @@ def create(
         raise Unprocessable("agency_id names no agency")
     roles = normalise_roles(data.roles)
     check_reserved(principal, set(roles))
-    _ensure_email_free(session, data.email)
+    _ensure_email_free(session, principal, data.email)
     password = data.password or generate_password()
     user = User(
         email=data.email,
@@ -129,7 +146,7 @@ def update(
     user = get(session, principal, user_id, expected_version, version_required=True)
     check_reserved(principal, set(user.roles))
     if data.email is not None and data.email != user.email:
-        _ensure_email_free(session, data.email, user.id)
+        _ensure_email_free(session, principal, data.email, user.id)
         user.email = data.email
     if data.display_name is not None:
         user.display_name = data.display_name
