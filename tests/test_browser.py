@@ -37,6 +37,15 @@ CHROMIUM_ARGS = [
 ]
 README_SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "docs-ui.png"
 BULLETINS_PATH = "/api/v1/bulletins"
+# FIRST, TLP 2.0: each label's colour, on black.
+TLP_COLOURS = {
+    "CLEAR": "rgb(255, 255, 255)",
+    "GREEN": "rgb(51, 255, 0)",
+    "AMBER": "rgb(255, 192, 0)",
+    "AMBER+STRICT": "rgb(255, 192, 0)",
+    "RED": "rgb(255, 43, 43)",
+}
+BLACK = "rgb(0, 0, 0)"
 TIMEOUT_MS = 30_000
 
 
@@ -193,6 +202,18 @@ def _authorize(page: "Page", email: str, password: str) -> None:
     page.locator(".auth-wrapper .authorize").click()
     dialog = page.locator(".modal-ux")
     flow = dialog.locator(".auth-container").filter(has_text="Flow: password").first
+    # A member is asked for an email and a password only: no client, no scope tick-boxes.
+    visible = flow.locator("input:visible, select:visible").evaluate_all(
+        "els => els.map(e => e.id)"
+    )
+    assert visible == ["oauth_username", "oauth_password"], visible
+    assert not flow.locator(".scopes").is_visible()
+    assert not flow.locator(".scope-def").is_visible()
+    # Partner systems keep their own section, with a client and scopes.
+    partner = dialog.locator(".auth-container").filter(has_text="Flow: clientCredentials").first
+    assert partner.locator("#client_id_clientCredentials").is_visible()
+    assert partner.locator("#client_secret_clientCredentials").is_visible()
+    assert partner.locator(".scopes input[type=checkbox]").count() > 0
     flow.locator("#oauth_username").fill(email)
     flow.locator("#oauth_password").fill(password)
     flow.locator("button.authorize").click()
@@ -237,6 +258,31 @@ def test_member_reads_bulletins_from_the_docs_page(context, live_server, scenari
         shutil.copyfile(shot, README_SCREENSHOT)
     assert shot.stat().st_size > 0
     assert any(urlsplit(url).path == BULLETINS_PATH for url in traffic.requests)
+    traffic.assert_local_only()
+
+
+def _tlp_colours(page: "Page", scope: str) -> dict[str, tuple[str, str]]:
+    """The rendered colour and background of each TLP label in the handbook text."""
+    found = {}
+    for tlp in TLP_COLOURS:
+        label = page.locator(f'{scope} span[title^="TLP:{tlp}:"]').first
+        assert label.inner_text() == f"TLP:{tlp}"
+        found[tlp] = tuple(
+            label.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+        )
+    return found
+
+
+def test_the_handbook_shows_tlp_labels_in_their_first_colours(context, live_server):
+    ctx, traffic = context
+    expected = {tlp: (colour, BLACK) for tlp, colour in TLP_COLOURS.items()}
+    page = ctx.new_page()
+    page.goto(f"{live_server.base_url}/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert _tlp_colours(page, ".swagger-ui .info") == expected
+    page.goto(f"{live_server.base_url}/redoc")
+    page.get_by_role("heading", name="What you can see: the Traffic Light Protocol").wait_for()
+    assert _tlp_colours(page, "#redoc") == expected
     traffic.assert_local_only()
 
 

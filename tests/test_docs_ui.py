@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from oversight.docs_ui.assets import OWN_FILES, REDOC_LOGO, VENDOR_FILES, vendor_dir
-from oversight.docs_ui.handbook import TAG_GROUPS, TAGS
+from oversight.docs_ui.assets import OWN_ASSETS, OWN_FILES, REDOC_LOGO, VENDOR_FILES, vendor_dir
+from oversight.docs_ui.handbook import DESCRIPTION, TAG_GROUPS, TAGS, TLP_MEANINGS, tlp_label
 from oversight.docs_ui.router import CONTENT_SECURITY_POLICY
 from oversight.errors import PROBLEM_JSON
 
@@ -116,6 +116,57 @@ def test_swagger_ui_keeps_the_token_and_logs_in_with_the_password_grant(client, 
     assert "validatorUrl: null" in init
     flows = schema["components"]["securitySchemes"]["OAuth2"]["flows"]
     assert flows["password"]["tokenUrl"] == "/api/v1/auth/token"
+
+
+# FIRST, TLP 2.0: each label in its colour on black.
+FIRST_TLP_COLOURS = {
+    "CLEAR": "#fff",
+    "GREEN": "#33ff00",
+    "AMBER": "#ffc000",
+    "AMBER+STRICT": "#ffc000",
+    "RED": "#ff2b2b",
+}
+
+
+def _css_rules(css: str) -> dict[str, str]:
+    """Each selector of docs.css with the body of its rule."""
+    rules: dict[str, str] = {}
+    for selectors, body in re.findall(
+        r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    ):
+        for selector in selectors.split(","):
+            rules[selector.strip()] = rules.get(selector.strip(), "") + body
+    return rules
+
+
+def test_the_handbook_shows_every_tlp_label_in_its_first_colours(client):
+    assert set(TLP_MEANINGS) == set(FIRST_TLP_COLOURS)
+    rules = _css_rules((OWN_ASSETS / "docs.css").read_text())
+    assert "background: #000" in rules['span[title^="TLP:"]']
+    for tlp, colour in FIRST_TLP_COLOURS.items():
+        label = tlp_label(tlp)
+        assert label in DESCRIPTION, f"the handbook's TLP table lacks {tlp}"
+        assert f'title="TLP:{tlp}: ' in label and f">TLP:{tlp}</span>" in label
+        assert f"color: {colour};" in rules[f'span[title^="TLP:{tlp}:"]'], tlp
+    # Both renderers keep `title` but Swagger UI drops `class`: the labels rely on no class.
+    assert "class=" not in DESCRIPTION
+
+
+def test_the_handbook_says_where_to_log_in_and_asks_a_member_only_email_and_password(schema):
+    logging_in = DESCRIPTION.split("## Logging in", 1)[1].split("\n## ", 1)[0]
+    before_steps = logging_in.split("1. ", 1)[0]
+    # ReDoc has no Authorize button: the text sends its reader to /docs before any step.
+    assert "[/docs](/docs)" in before_steps
+    assert "username" in logging_in and "password" in logging_in
+    member_steps = logging_in.split("Partner systems", 1)[0]
+    assert "client_id" not in member_steps and "client_secret" not in member_steps
+    assert "tick" not in member_steps
+    rules = _css_rules((OWN_ASSETS / "docs.css").read_text())
+    hidden = [s for s, body in rules.items() if "display: none" in body]
+    for field in ("password_type", "client_id_password", "client_secret_password"):
+        assert f'.swagger-ui .wrapper:has(> label[for="{field}"])' in hidden, field
+    assert '.swagger-ui .auth-container:has(label[for="oauth_username"]) .scopes' in hidden
+    assert not any("clientCredentials" in s for s in hidden)
 
 
 def test_every_operation_has_a_summary_and_a_description(schema):

@@ -9,6 +9,8 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter, ValidationError
 
+from oversight.errors import Problem
+
 API = "/api/v1/"
 JSON = "application/json"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -150,3 +152,49 @@ def test_the_checks_catch_a_bad_example(app):
     _, errors = create.body_field.validate(bad, {}, loc=("body",))
     assert errors
     assert list(shape_problems({"id": "not-a-uuid", "created_at": "2026-03-01T10:00:00+01:00"}))
+
+
+def _error_responses(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict):
+                continue
+            for status, response in op.get("responses", {}).items():
+                if status[:1] in "45":
+                    yield method, path, status, response
+
+
+def test_every_error_response_shows_a_real_problem(schema):
+    checked = 0
+    for method, path, status, response in _error_responses(schema):
+        where = f"{method.upper()} {path} {status}"
+        media = response.get("content", {}).get("application/problem+json")
+        assert media is not None, f"{where}: not a problem+json answer"
+        example = media.get("example")
+        assert isinstance(example, dict), f"{where}: no example"
+        Problem.model_validate(example)
+        assert re.fullmatch(r"/problems/[a-z-]+", example["type"]), where
+        assert example["status"] == int(status), where
+        assert example["title"] and example["title"] != "string", where
+        assert example["detail"] and example["detail"] != "string", where
+        assert "{" not in example["instance"] and example["instance"].startswith("/"), where
+        assert example["request_id"], where
+        if status == "422":
+            assert example["errors"] and example["errors"][0]["loc"][0] == "body", where
+        checked += 1
+    assert checked > 100
+
+
+def test_optional_query_parameters_read_as_one_type(schema):
+    optional = 0
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict):
+                continue
+            for parameter in op.get("parameters", []):
+                node = parameter["schema"]
+                where = f"{method.upper()} {path} {parameter['name']}"
+                assert "anyOf" not in node, f"{where} reads as several types: {node}"
+                assert node.get("type") != "null", where
+                optional += not parameter.get("required", False)
+    assert optional > 20

@@ -67,7 +67,11 @@ oauth2 = BearerOAuth2(
         ),
     ),
     scheme_name="OAuth2",
-    description="Members log in with the password grant; partner systems with client credentials.",
+    description=(
+        "Members: the **password** flow, with your email as username and your password. "
+        "Partner systems: the **client credentials** flow, with a service account's "
+        "client_id and client_secret."
+    ),
     auto_error=False,
 )
 

@@ -1,12 +1,15 @@
-"""The board meeting of 26 June 2020, its minutes and recommendations, and a later meeting.
+"""A board meeting, its minutes and recommendations, and a later meeting.
 
 Everything goes through the services as the people who would do it, so the audit trail of a
-demo database reads like the real thing. Due dates are set from the day of loading, so the
-action tracker always shows a mix of done, open, due-soon and overdue actions.
+demo database reads like the real thing. Meetings and due dates are set from the day of
+loading, so the story always sits in the last quarter: the board met some ten weeks ago and
+agreed actions due after it (some done, some overdue, some due soon), and a later meeting two
+weeks ago agreed one more. The action tracker thus always shows a mix of done, open, due-soon
+and overdue actions.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -55,6 +58,10 @@ BOARD_DECISIONS = [
     "Encourage membership of the Strategic Oversight group",
 ]
 
+# When the two meetings were held, in days before the day of loading.
+BOARD_DAYS_AGO = 75
+LATER_DAYS_AGO = 14
+
 # (title, owner agency slug, due in days from today, status it has reached, note)
 RECOMMENDATIONS: list[tuple[str, str, int, str | None, str]] = [
     (BOARD_DECISIONS[0], "county-council", -40, "done", "Adopted by the county cabinet."),
@@ -87,13 +94,15 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
     writer = _principal(session, WRITER)
     chair = _principal(session, CHAIR)
     today = clock.today()
+    board_day = _held(today, BOARD_DAYS_AGO)
+    board_date = _spoken(board_day)
 
     board = service.create(
         session,
         _as(session, writer),
         MeetingCreate(
             title="Cybercrime Strategic Oversight Board",
-            held_at=datetime(2020, 6, 26, 10, 0, tzinfo=UTC),
+            held_at=board_day,
             location="County Hall, committee room 2 (and online)",
             chair_user_id=chair.id,
             agenda=[
@@ -131,7 +140,7 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
             _as(session, writer),
             ActionCreate(
                 title=title,
-                description=f"Recommendation of the board of 26 June 2020: {title.lower()}.",
+                description=f"Recommendation of the board of {board_date}: {title.lower()}.",
                 meeting_id=board.id,
                 owner_agency_id=agencies[slug].id,
                 due_date=today + timedelta(days=days),
@@ -150,10 +159,10 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         writer,
         MeetingCreate(
             title="Cybercrime Strategic Oversight Board",
-            held_at=datetime(2020, 9, 25, 10, 0, tzinfo=UTC),
+            held_at=_held(today, LATER_DAYS_AGO),
             location="Police headquarters, conference room",
             chair_user_id=chair.id,
-            agenda=["Actions from 26 June", "Prevent referrals", "Ransomware exercise"],
+            agenda=[f"Actions from {board_date}", "Prevent referrals", "Ransomware exercise"],
             tlp=TLP.amber,
         ),
     )
@@ -163,7 +172,8 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         writer,
         later.id,
         MinutesIn(
-            body="## 1. Actions from 26 June\nDraft: the county reported the strategy adopted.\n",
+            body=f"## 1. Actions from {board_date}\n"
+            "Draft: the county reported the strategy adopted.\n",
             decisions=["Run a ransomware tabletop exercise with two councils"],
         ),
         later.version,
@@ -196,6 +206,15 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         meetings=[_summary(m) for m in (board, later)],
         actions=[{"id": str(a.id), "title": a.title, "status": a.status} for a in made],
     )
+
+
+def _held(today: date, days_ago: int) -> datetime:
+    """10:00 UTC, `days_ago` days before `today`."""
+    return datetime.combine(today - timedelta(days=days_ago), time(10, 0), tzinfo=UTC)
+
+
+def _spoken(when: datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
 
 
 def _summary(meeting: Any) -> dict[str, Any]:

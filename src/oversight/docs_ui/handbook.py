@@ -1,17 +1,37 @@
 """What the docs UI says about the service: the description, the tags and their groups."""
 
-DESCRIPTION = """
+# FIRST's TLP 2.0 meaning of each label, shown as the label's tooltip. The docs pages colour a
+# label by this title (docs.css): both renderers keep `title`, Swagger UI strips `class`.
+TLP_MEANINGS = {
+    "CLEAR": "recipients can spread this to the world, there is no limit on disclosure",
+    "GREEN": "limited disclosure, recipients can spread this within their community",
+    "AMBER": "limited disclosure, recipients can only spread this on a need-to-know basis "
+    "within their organization and its clients",
+    "AMBER+STRICT": "limited disclosure, recipients can only spread this on a need-to-know "
+    "basis within their organization",
+    "RED": "for the eyes and ears of individual recipients only, no further disclosure",
+}
+
+
+def tlp_label(tlp: str) -> str:
+    """A TLP label as the handbook shows it, in its FIRST colours."""
+    return f'<span title="TLP:{tlp}: {TLP_MEANINGS[tlp]}">TLP:{tlp}</span>'
+
+
+DESCRIPTION = f"""
 Oversight is where the partners of the cybercrime strategic oversight group share threat
-bulletins, run their board meetings and chase the actions those meetings agree. This page is
-its handbook: every operation says who may call it, what it returns and how it can fail, and
-you can try each one from here.
+bulletins, run their board meetings and chase the actions those meetings agree. This is its
+handbook: every operation says who may call it, what it returns and how it can fail, and on
+the interactive page, [/docs](/docs), you can try each one.
 
 ## Logging in
 
+You log in on the interactive page, [/docs](/docs); the same handbook at [/redoc](/redoc)
+is for reading only.
+
 1. Press **Authorize** (top right, or the padlock beside an operation).
-2. Under *OAuth2, password*, enter your email as **username** and your **password**; leave
-   *client_id* and *client_secret* empty and tick no scope (you then get every scope your
-   roles allow).
+2. In the first section, *OAuth2 (OAuth2, password)*, enter your email as **username** and
+   your **password**; nothing else is asked: you get every scope your roles allow.
 3. Press **Authorize**, then **Close**. The token is kept in this browser, so a reload keeps
    you signed in; **Logout** in the same dialog forgets it.
 4. Open an operation, press **Try it out**, then **Execute**.
@@ -19,8 +39,9 @@ you can try each one from here.
 Access tokens last 15 minutes; log in again when a call answers 401. Five wrong passwords
 within 15 minutes lock the account for the rest of that window (429 with `Retry-After`).
 
-Partner systems use the *client credentials* grant with the `client_id` and `client_secret`
-of a service account, and only the scopes its administrator granted.
+Partner systems use the *client credentials* grant (the dialog's second section) with the
+`client_id` and `client_secret` of a service account, and only the scopes its administrator
+granted.
 
 ## What you can see: the Traffic Light Protocol
 
@@ -29,17 +50,18 @@ it (O). Oversight applies it for you on every list, search and single read:
 
 | TLP | who may read it |
 | --- | --- |
-| `CLEAR` | everyone signed in; published CLEAR bulletins are also on the public feed |
-| `GREEN` | every active member agency |
-| `AMBER` | O and the agencies it names; every member agency when it names none |
-| `AMBER+STRICT` | O and the agencies it names; O alone when it names none |
-| `RED` | its author and the people it names; never a partner system |
+| {tlp_label("CLEAR")} | everyone signed in; published CLEAR bulletins are also on the public \
+feed |
+| {tlp_label("GREEN")} | every active member agency |
+| {tlp_label("AMBER")} | O and the agencies it names; every member agency when it names none |
+| {tlp_label("AMBER+STRICT")} | O and the agencies it names; O alone when it names none |
+| {tlp_label("RED")} | its author and the people it names; never a partner system |
 
 Drafts are read only by their author and the editors of O. An item you may not see answers
 **404**, exactly as one that does not exist, and lists never show or count it. Each item also
 shows its `protective_marking` (`OFFICIAL` or `OFFICIAL-SENSITIVE`); the service is not
-accredited above OFFICIAL-SENSITIVE. Every read of an AMBER, AMBER+STRICT or RED item is
-written to the audit trail.
+accredited above OFFICIAL-SENSITIVE. Every read of an {tlp_label("AMBER")},
+{tlp_label("AMBER+STRICT")} or {tlp_label("RED")} item is written to the audit trail.
 
 ## Roles and scopes
 

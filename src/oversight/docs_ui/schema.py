@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from oversight.docs_ui.handbook import TAG_GROUPS
 from oversight.docs_ui.integrators import for_integrators
+from oversight.docs_ui.problem_examples import problem_examples
 from oversight.docs_ui.tidy import tidy_examples
 from oversight.errors import PROBLEM_JSON
 
@@ -93,12 +94,32 @@ def _errors_are_problems(schema: dict[str, Any]) -> None:
                 content.pop("application/json", None)
 
 
+def _one_type_parameters(schema: dict[str, Any]) -> None:
+    """An optional parameter reads as its type (`string`), not `string | null`: leaving it
+    out is how a caller says "none", and the API never takes a literal null in a query."""
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for parameter in op.get("parameters", []):
+                node = parameter.get("schema", {})
+                branches = node.get("anyOf", [])
+                kept = [b for b in branches if b.get("type") != "null"]
+                if len(kept) == 1 and len(branches) == 2 and not parameter.get("required"):
+                    del node["anyOf"]
+                    node.update({k: v for k, v in kept[0].items() if k not in node})
+                    if node.get("default", 0) is None:
+                        del node["default"]
+
+
 def refine(schema: dict[str, Any]) -> dict[str, Any]:
     _errors_are_problems(schema)
     _scope_notes(schema)
     _problem_422(schema)
     _tag_groups(schema)
     for_integrators(schema)
+    problem_examples(schema)
+    _one_type_parameters(schema)
     tidy_examples(schema)
     return schema
 
