@@ -20,6 +20,7 @@ DETAILS = {
     403: "This operation needs a scope or role your token does not have",
     404: "Not Found",
     405: "Method Not Allowed",
+    406: "Accept application/taxii+json;version=2.1",
     408: "The request body did not arrive in time",
     409: "The change conflicts with the current state of the item",
     412: 'The item changed since you read it: If-Match "2" is not its version "3"',
@@ -68,13 +69,28 @@ def problem_example(status: int, path: str) -> dict[str, Any]:
     return body
 
 
+def taxii_error_example(status: int) -> dict[str, Any]:
+    """The TAXII 2.1 error message the feed answers with `status` (its errors are not
+    problem+json: TAXII clients read this shape)."""
+    return {
+        "title": BY_STATUS[status].title,
+        "description": DETAILS[status],
+        "error_id": SAMPLE_REQUEST_ID,
+        "http_status": str(status),
+    }
+
+
 def problem_examples(doc: dict[str, Any]) -> None:
-    """An example on every problem+json response that has none."""
+    """An example on every problem+json response, and on every TAXII error, that has none."""
     for path, item in doc.get("paths", {}).items():
         for op in item.values():
             if not isinstance(op, dict):
                 continue
             for status, response in op.get("responses", {}).items():
+                if path.startswith("/taxii2/") and status.isdigit() and int(status) in BY_STATUS:
+                    for taxii in response.get("content", {}).values():
+                        taxii.setdefault("example", taxii_error_example(int(status)))
+                    continue
                 media = response.get("content", {}).get(PROBLEM_JSON)
                 if media is None or "example" in media or "examples" in media:
                     continue
