@@ -8,6 +8,7 @@ from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, Bullet
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
+from oversight.reports.models import Report
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
 
@@ -26,6 +27,7 @@ __all__ = [
     "Meeting",
     "MeetingMinutes",
     "RefreshToken",
+    "Report",
     "ServiceAccount",
     "User",
 ]

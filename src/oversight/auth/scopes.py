@@ -18,6 +18,8 @@ class Scope(StrEnum):
     meetings_write = "meetings:write"
     actions_read = "actions:read"
     actions_write = "actions:write"
+    reports_read = "reports:read"
+    reports_write = "reports:write"
     audit_read = "audit:read"
     admin = "admin"
 
@@ -29,13 +31,20 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.meetings_write: "Create and minute your agency's meetings",
     Scope.actions_read: "Read action items your classification allows",
     Scope.actions_write: "Create and update action items",
+    Scope.reports_read: "Read incident and near-miss reports your classification allows, "
+    "and the partnership's statistics",
+    Scope.reports_write: "Report incidents and near misses for your agency",
     Scope.audit_read: "Read and verify the audit trail",
     Scope.admin: "Manage agencies, users and service accounts",
 }
 
 KNOWN_SCOPES = frozenset(s.value for s in Scope)
-READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
-WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
+READ_SCOPES = frozenset(
+    {Scope.bulletins_read, Scope.meetings_read, Scope.actions_read, Scope.reports_read}
+)
+WRITE_SCOPES = frozenset(
+    {Scope.bulletins_write, Scope.meetings_write, Scope.actions_write, Scope.reports_write}
+)
 
 # Every principal of an action's owner agency may post progress and move its status
 # (contract §7); creating and editing actions stays with editors, by the actions service.
