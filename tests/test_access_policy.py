@@ -38,6 +38,7 @@ SERVICE_SCOPES = [
     frozenset({"bulletins:read", "bulletins:write"}),
     # A writer of other things is no editor of bulletins: it must not see their drafts.
     frozenset({"bulletins:read", "meetings:write", "actions:write"}),
+    frozenset({"bulletins:read", "reports:read", "reports:write"}),
 ]
 
 
@@ -131,6 +132,7 @@ def test_sql_filter_and_endpoints_match_the_reference(engine, settings, spec):
                 assert (listed is None) == (not world.active[who.agency])
             headers_of = lambda who: token(app.state.tokens, world, who)  # noqa: E731
             governance.check_http(client, headers_of, _listed, world, gov)
+            governance.check_anonymity(client, headers_of, world, gov)
             public = _listed(client, {}, "/api/v1/public/bulletins")
             assert public == {
                 str(i.id) for i in world.items if i.tlp == "CLEAR" and i.status == "published"
