@@ -27,6 +27,7 @@ from oversight.docs_ui.handbook import DESCRIPTION, TAGS
 from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
 from oversight.reports import router as reports_router
+from oversight.reports import statistics_router
 from oversight.service_accounts import router as service_accounts_router
 from oversight.users import router as users_router
 from oversight.web import health, problems, site
@@ -65,6 +66,7 @@ ROUTERS = (
     minutes_router,
     actions_router,
     reports_router,
+    statistics_router,
     agencies_router,
     users_router,
     service_accounts_router,

@@ -93,5 +93,6 @@ SUMMARY: dict[str, Any] = {
     ],
     "near_miss_share": 0.2,
     "reported_to_action_fraud_share": 0.61,
+    "suppressed": False,
     "rule": {"min_reports": 5, "min_agencies": 3, "secondary": True},
 }
