@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oversight.agencies import repository as agencies
-from oversight.demo import bulletins, identity, meetings
+from oversight.demo import bulletins, identity, meetings, reports
 from oversight.users import repository as users
 
 
@@ -15,6 +15,7 @@ class DemoSet:
     identity: identity.Identity
     meetings: meetings.MeetingsDemo
     bulletins: list[dict[str, str]]
+    reports: int
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -27,6 +28,7 @@ class DemoSet:
             "bulletins": self.bulletins,
             "meetings": self.meetings.meetings,
             "actions": self.meetings.actions,
+            "reports": self.reports,
         }
 
 
@@ -41,4 +43,5 @@ def load(session: Session) -> DemoSet:
         identity=people,
         meetings=meetings.load(session, people),
         bulletins=bulletins.load(session, people),
+        reports=reports.load(session, people),
     )
