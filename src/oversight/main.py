@@ -16,6 +16,7 @@ from oversight.audit import router as audit_router
 from oversight.auth import me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
+from oversight.board import router as board_router
 from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
@@ -67,6 +68,7 @@ ROUTERS = (
     actions_router,
     reports_router,
     statistics_router,
+    board_router,
     agencies_router,
     users_router,
     service_accounts_router,
