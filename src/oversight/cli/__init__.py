@@ -4,6 +4,7 @@ import typer
 
 from oversight.cli import agencies as agencies_cmd
 from oversight.cli import audit as audit_cmd
+from oversight.cli import board_update as board_update_cmd
 from oversight.cli import bootstrap as bootstrap_cmd
 from oversight.cli import db as db_cmd
 from oversight.cli import demo as demo_cmd
@@ -29,6 +30,7 @@ app.command("bootstrap")(bootstrap_cmd.bootstrap)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 app.command("openapi")(openapi_cmd.openapi)
+app.command("board-update")(board_update_cmd.board_update)
 
 
 def main() -> None:
