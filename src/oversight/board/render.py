@@ -38,7 +38,9 @@ def markdown(doc: dict[str, Any]) -> str:
     for c in doc["threat_picture"]["by_month"]["cells"]:
         out.append(f"| {c['key']} | {'suppressed' if c['suppressed'] else c['count']} |")
     out += ["", "## Bulletins published"]
-    out += [f"- {_label(b)} {b['title']} ({b['severity']})" for b in doc["bulletins"]] or ["None."]
+    out += [f"- {_label(b)} {b['title']} ({b['severity']})" for b in doc["bulletins"]] or [
+        "None in this period."
+    ]
     rag = doc["actions"]["rag"]
     out += [
         "",
@@ -112,6 +114,7 @@ def html(doc: dict[str, Any]) -> str:
             f"({e(b['severity'])})</li>"
             for b in doc["bulletins"]
         ),
+        "" if doc["bulletins"] else "<li>None in this period.</li>",
         "</ul><h2>Action tracker</h2>",
         _bars(
             [(k.title(), rag[k], RAG_COLOURS[k]) for k in ("red", "amber", "green")],
