@@ -17,7 +17,7 @@ from oversight.audit.recorder import set_actor
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
 from oversight.board import render, service
-from oversight.cli.output import JsonOpt, fail
+from oversight.cli.output import JsonOpt, emit, fail
 from oversight.cli.session import cli_session
 from oversight.users.models import User
 
@@ -63,3 +63,4 @@ def board_update(
         typer.echo(text)
     else:
         output.write_text(text, encoding="utf-8")
+        emit({"written": str(output)}, as_json, f"Wrote {output}")
