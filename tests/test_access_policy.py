@@ -21,7 +21,11 @@ from sqlalchemy.orm import sessionmaker
 import oversight
 import oversight.models  # registers every model
 from oversight.access.models import Classified
-from oversight.access.repository import ClassifiedRepository, PublicRepository
+from oversight.access.repository import (
+    AggregateRepository,
+    ClassifiedRepository,
+    PublicRepository,
+)
 from oversight.audit import recorder
 from oversight.bulletins.repository import BulletinRepository
 from oversight.main import create_app
@@ -41,6 +45,7 @@ SERVICE_SCOPES = [
     frozenset({"bulletins:read", "bulletins:write"}),
     # A writer of other things is no editor of bulletins: it must not see their drafts.
     frozenset({"bulletins:read", "meetings:write", "actions:write"}),
+    frozenset({"bulletins:read", "reports:read", "reports:write"}),
 ]
 
 
@@ -134,6 +139,7 @@ def test_sql_filter_and_endpoints_match_the_reference(engine, settings, spec):
                 assert (listed is None) == (not world.active[who.agency])
             headers_of = lambda who: token(app.state.tokens, world, who)  # noqa: E731
             governance.check_http(client, headers_of, _listed, world, gov)
+            governance.check_anonymity(client, headers_of, world, gov)
             public = _listed(client, {}, "/api/v1/public/bulletins")
             assert public == {
                 str(i.id) for i in world.items if i.tlp == "CLEAR" and i.status == "published"
@@ -159,12 +165,17 @@ def _classified_names() -> set[str]:
 
 
 def _repository_names() -> set[str]:
-    """The classes a classified read may live in: the classified and public repositories and
-    every subclass of them, wherever their module is and whatever it is called."""
+    """The classes a classified read may live in: the classified, public and aggregate
+    repositories and every subclass of them, wherever their module is and whatever it is
+    called."""
     for module in pkgutil.walk_packages(oversight.__path__, "oversight."):
         if module.name != "oversight.asgi":  # builds a serving app when imported
             importlib.import_module(module.name)
-    return _subclass_names(ClassifiedRepository) | _subclass_names(PublicRepository)
+    return (
+        _subclass_names(ClassifiedRepository)
+        | _subclass_names(PublicRepository)
+        | _subclass_names(AggregateRepository)  # disclosure-controlled counts only
+    )
 
 
 def _subclass_names(base: type) -> set[str]:

@@ -297,3 +297,36 @@ def test_redoc_loads_without_leaving_the_host(context, live_server, tmp_path):
     page.screenshot(path=str(tmp_path / "redoc.png"))
     assert any(url.endswith("/openapi.json") for url in traffic.requests)
     traffic.assert_local_only()
+
+
+BOARD_SCREENSHOT = README_SCREENSHOT.parent / "board-update.png"
+
+
+def test_the_board_update_prints_with_its_charts_and_nothing_from_another_host(
+    context, live_server, tmp_path
+):
+    ctx, traffic = context
+    member = next(x for x in live_server.demo["logins"] if x["role"] == "member")
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as api:
+        headers = _login(api, member["email"], member["password"])
+    ctx.set_extra_http_headers({**headers, "Accept": "text/html"})
+    page = ctx.new_page()
+    answer = page.goto(f"{live_server.base_url}/api/v1/board-update?from=2019-06-01&to=2020-05-31")
+    assert answer is not None and answer.status == 200
+    page.get_by_role("heading", name="Cybercrime update, 2019-06-01 to 2020-05-31").wait_for()
+    charts = page.locator("svg[role=img]")
+    assert charts.count() == 2
+    for n in range(2):
+        box = charts.nth(n).bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 30
+    bars = page.locator("svg rect.bar")
+    assert bars.count() >= 12 and all(
+        (bars.nth(i).bounding_box() or {"width": 0})["width"] > 0 for i in range(bars.count())
+    )
+    assert page.locator("p.marking").first.inner_text().split(" · ")[1] == "OFFICIAL"
+    shot = tmp_path / "board-update.png"
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("OVERSIGHT_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, BOARD_SCREENSHOT)
+    assert shot.stat().st_size > 0
+    traffic.assert_local_only()

@@ -16,6 +16,7 @@ from oversight.audit import router as audit_router
 from oversight.auth import me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
+from oversight.board import router as board_router
 from oversight.bulletins import public_router, receipt_router
 from oversight.bulletins import router as bulletins_router
 from oversight.bulletins.search import DEFAULT_PLAN
@@ -28,6 +29,8 @@ from oversight.docs_ui import install as install_docs_ui
 from oversight.docs_ui.handbook import DESCRIPTION, TAGS
 from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
+from oversight.reports import router as reports_router
+from oversight.reports import statistics_router
 from oversight.service_accounts import router as service_accounts_router
 from oversight.taxii import router as taxii_router
 from oversight.users import router as users_router
@@ -67,6 +70,9 @@ ROUTERS = (
     meetings_router,
     minutes_router,
     actions_router,
+    reports_router,
+    statistics_router,
+    board_router,
     agencies_router,
     users_router,
     service_accounts_router,

@@ -9,6 +9,7 @@ from oversight.changes.models import ChangeCounter, ChangeEvent
 from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
+from oversight.reports.models import Report
 from oversight.service_accounts.models import ServiceAccount
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
@@ -31,6 +32,7 @@ __all__ = [
     "Meeting",
     "MeetingMinutes",
     "RefreshToken",
+    "Report",
     "ServiceAccount",
     "StixCollectionHead",
     "StixObject",

@@ -3,6 +3,8 @@ text of the validation library underneath."""
 
 import pytest
 
+from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
+
 FRAMEWORK_WORDS = ("String should", "Value error", "should match pattern", "Input should", "[type=")
 
 
@@ -53,10 +55,9 @@ def test_a_scope_no_service_account_may_hold(oversight, fresh_db):
     ran = oversight("service-accounts", "create", "--name", "Feed", "--agency", "eastvale",
                     "--scope", "bulletins:read", "--scope", "admin", "--json")  # fmt: skip
     assert ran.code == 2
-    assert plain(ran.error) == (
-        '--scope: "admin" is not one of bulletins:read, bulletins:write, meetings:read, '
-        "meetings:write, actions:read, actions:write, webhooks:read, webhooks:write"
-    )
+    grantable = ", ".join(s.value for s in Scope if s in SERVICE_ACCOUNT_SCOPES)
+    assert grantable.startswith("bulletins:read, bulletins:write, meetings:read")
+    assert plain(ran.error) == f'--scope: "admin" is not one of {grantable}'
 
 
 def test_a_clash_names_the_record_it_clashes_with(oversight, fresh_db):

@@ -43,7 +43,8 @@ def test_demo_tells_its_steps(oversight, fresh_db):
     ran = oversight("demo", "--json")
     assert json.loads(ran.out)["logins"]
     assert ran.err.splitlines() == [
-        "demo: 1/3 agencies, people and a partner system",
-        "demo: 2/3 meetings and action items",
-        "demo: 3/3 bulletins",
+        "demo: 1/4 agencies, people and a partner system",
+        "demo: 2/4 meetings and action items",
+        "demo: 3/4 bulletins",
+        "demo: 4/4 incident and near-miss reports",
     ]

@@ -1,6 +1,6 @@
-"""Every meeting and action endpoint, for every principal of a world of every TLP: a hidden
+"""Every meeting, action and report endpoint, for every principal of a world of every TLP: a hidden
 item answers exactly as a random id, and is never listed (the world of the bulletin tests,
-with a meeting and an action twin of each item)."""
+with a meeting, an action and a report twin of each item)."""
 
 import uuid
 
@@ -23,6 +23,13 @@ MEETING_CALLS = [
     ("POST", "/minutes/publish", {}),
     ("POST", "/minutes/reopen", {"json": {"reason": "x"}}),
 ]
+REPORTS = "/api/v1/reports"
+REPORT_CALLS = [
+    ("GET", "", {}),
+    ("PATCH", "", {"json": {"outcome": "contained"}}),
+    ("POST", "/withdraw", {"json": {"reason": "Reported twice"}}),
+    ("POST", "/promote", {}),
+]
 ACTION_CALLS = [
     ("GET", "", {}),
     ("GET", "/updates", {}),
@@ -43,6 +50,7 @@ def setting(db):
     ]
     services = [
         (B, frozenset({"meetings:read", "meetings:write", "actions:read", "actions:write"})),
+        (C, frozenset({"reports:read", "reports:write", "bulletins:write"})),
         (D, frozenset({"bulletins:read"})),
     ]
     items = [{"author": 0, "status": "published", "owner": C, **v} for v in VARIANTS]
@@ -56,18 +64,27 @@ def _same(body: dict, item_id: object) -> dict:
 
 @pytest.mark.parametrize(
     ("base", "calls", "kind"),
-    [(MEETINGS, MEETING_CALLS, "meetings"), (ACTIONS, ACTION_CALLS, "actions")],
+    [
+        (MEETINGS, MEETING_CALLS, "meetings"),
+        (ACTIONS, ACTION_CALLS, "actions"),
+        (REPORTS, REPORT_CALLS, "reports"),
+    ],
 )
 def test_hidden_items_answer_as_missing_ones_everywhere(client, app, setting, base, calls, kind):
     world, gov = setting
+    promoted: set = set()
     for who in world.people:
         headers = token(app.state.tokens, world, who)
-        readable = (
-            gov.readable_meetings(world, who)
-            if kind == "meetings"
-            else gov.readable_actions(world, who)
-        )
-        rows = gov.meetings if kind == "meetings" else [a for a, _ in gov.actions]
+        readable = {
+            "meetings": gov.readable_meetings,
+            "actions": gov.readable_actions,
+            "reports": gov.readable_reports,
+        }[kind](world, who)
+        rows = {
+            "meetings": gov.meetings,
+            "actions": [a for a, _ in gov.actions],
+            "reports": gov.reports,
+        }[kind]
         missing = uuid.uuid4()
         unseen = {}
         for method, suffix, kw in calls:
@@ -84,6 +101,13 @@ def test_hidden_items_answer_as_missing_ones_everywhere(client, app, setting, ba
                 elif method == "GET":
                     expected = 200 if f"{kind}:read" in who.scopes else 403  # the scope
                     assert r.status_code == expected, (who, item, suffix, r.text)
+                elif suffix == "/promote":  # needs no If-Match; a second promotion is 409
+                    expected = 403
+                    if _may_change(who, item, gov, kind):
+                        done = item.id in promoted or item.status == "withdrawn"
+                        expected = 409 if done else 201
+                        promoted.add(item.id)
+                    assert r.status_code == expected, (who, item, r.text)
                 else:  # a stale If-Match: 412 for whoever may change it, never a change
                     expected = 412 if _may_change(who, item, gov, kind) else 403
                     assert r.status_code == expected, (who, item, method, suffix, r.text)

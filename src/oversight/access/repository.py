@@ -160,3 +160,12 @@ class ClassifiedRepository(Generic[M]):
             )
         if users:
             self.session.execute(insert(tu), [{"item_id": item_id, "user_id": u} for u in users])
+
+
+class AggregateRepository:
+    """Counts over every row of a classified model, whatever its classification: the one
+    licensed exception to the classified base query. Only aggregates leave it, and each one
+    must pass the disclosure rule before anyone sees it (`reports/disclosure.py`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session

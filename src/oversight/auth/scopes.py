@@ -20,6 +20,8 @@ class Scope(StrEnum):
     actions_write = "actions:write"
     webhooks_read = "webhooks:read"
     webhooks_write = "webhooks:write"
+    reports_read = "reports:read"
+    reports_write = "reports:write"
     audit_read = "audit:read"
     admin = "admin"
 
@@ -33,13 +35,20 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.actions_write: "Create and update action items",
     Scope.webhooks_read: "Read your agency's webhooks and their deliveries",
     Scope.webhooks_write: "Create, change and remove your agency's webhooks",
+    Scope.reports_read: "Read incident and near-miss reports your classification allows, "
+    "and the partnership's statistics",
+    Scope.reports_write: "Report incidents and near misses for your agency",
     Scope.audit_read: "Read and verify the audit trail",
     Scope.admin: "Manage agencies, users and service accounts",
 }
 
 KNOWN_SCOPES = frozenset(s.value for s in Scope)
-READ_SCOPES = frozenset({Scope.bulletins_read, Scope.meetings_read, Scope.actions_read})
-WRITE_SCOPES = frozenset({Scope.bulletins_write, Scope.meetings_write, Scope.actions_write})
+READ_SCOPES = frozenset(
+    {Scope.bulletins_read, Scope.meetings_read, Scope.actions_read, Scope.reports_read}
+)
+WRITE_SCOPES = frozenset(
+    {Scope.bulletins_write, Scope.meetings_write, Scope.actions_write, Scope.reports_write}
+)
 
 WEBHOOK_SCOPES = frozenset({Scope.webhooks_read, Scope.webhooks_write})
 

@@ -81,6 +81,7 @@ class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
         "published_at",
         "review_by",
         "withdrawn_at",
+        "report_id",
     }
     __write_scope__ = Scope.bulletins_write.value
     __draft__ = ("status", BulletinStatus.draft.value)
@@ -99,6 +100,8 @@ class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
     review_by: Mapped[date | None]
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    # The incident or near-miss report this bulletin was drafted from (it names us back).
+    report_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

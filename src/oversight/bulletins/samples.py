@@ -148,6 +148,7 @@ READ: dict[str, Any] = PUBLIC | {
     "recipient_users": [],
     "withdrawn_at": None,
     "withdrawal_reason": None,
+    "report_id": None,
 }
 READ = ex.names_of(READ)
 

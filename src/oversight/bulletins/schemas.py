@@ -191,6 +191,10 @@ class BulletinRead(BulletinPublic, RecipientsSeen):
     author: PersonRef | None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
+    report_id: uuid.UUID | None = Field(
+        default=None,
+        description="The report this bulletin was drafted from, when the caller may read it",
+    )
 
 
 class RevisionRead(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from oversight.access import names, rules
 from oversight.access.models import CLASSIFICATION_FIELDS
 from oversight.access.policy import may_write
+from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.bulletins.models import (
     Bulletin,
@@ -44,9 +45,24 @@ def _content(data: BulletinCreate | BulletinUpdate, fields: set[str]) -> dict[st
     return out
 
 
+def present(session: Session, principal: Principal, rows: list[Bulletin]) -> list[BulletinRead]:
+    """Bulletins as the caller sees them: names beside ids, recipients if it owns them, and
+    the report a bulletin was drafted from only when the caller may read that report."""
+    linked = [b.report_id for b in rows if b.report_id is not None]
+    readable = (
+        ClassifiedRepository.of("report")(session, principal).visible_ids(linked)
+        if linked
+        else set()
+    )
+
+    def extra(bulletin: Bulletin) -> dict[str, Any]:
+        return {"report_id": bulletin.report_id if bulletin.report_id in readable else None}
+
+    return names.present(session, principal, rows, BulletinRead, extra)
+
+
 def shown(session: Session, principal: Principal, bulletin: Bulletin) -> BulletinRead:
-    """A bulletin as the caller sees it: names beside ids, recipients if it owns it."""
-    return names.present(session, principal, [bulletin], BulletinRead)[0]
+    return present(session, principal, [bulletin])[0]
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
@@ -72,7 +88,7 @@ def listing(
 ) -> tuple[list[BulletinRead], Key | None]:
     filters.agency_id = names.agency_id_of(session, filters.agency_id)
     rows, last = BulletinRepository(session, principal).listing(filters, page, plan)
-    return names.present(session, principal, rows, BulletinRead), last
+    return present(session, principal, rows), last
 
 
 def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:

@@ -6,6 +6,7 @@ import typer
 
 from oversight.cli import agencies as agencies_cmd
 from oversight.cli import audit as audit_cmd
+from oversight.cli import board_update as board_update_cmd
 from oversight.cli import bootstrap as bootstrap_cmd
 from oversight.cli import db as db_cmd
 from oversight.cli import demo as demo_cmd
@@ -72,6 +73,13 @@ app.command("openapi", epilog=example("oversight openapi --output openapi/openap
     openapi_cmd.openapi
 )
 app.command("worker", epilog=example("oversight worker --concurrency 4"))(worker_cmd.worker)
+app.command(
+    "board-update",
+    epilog=example(
+        "oversight board-update --from 2026-09-01 --to 2026-11-30 --as chair@police.example \\",
+        "  --format html --output update.html",
+    ),
+)(board_update_cmd.board_update)
 
 
 def main() -> None:

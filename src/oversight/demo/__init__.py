@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oversight.agencies import repository as agencies
-from oversight.demo import bulletins, identity, meetings
+from oversight.demo import bulletins, identity, meetings, reports
 from oversight.users import repository as users
 
 
@@ -16,6 +16,7 @@ class DemoSet:
     identity: identity.Identity
     meetings: meetings.MeetingsDemo
     bulletins: list[dict[str, str]]
+    reports: int
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -28,6 +29,7 @@ class DemoSet:
             "bulletins": self.bulletins,
             "meetings": self.meetings.meetings,
             "actions": self.meetings.actions,
+            "reports": self.reports,
         }
 
 
@@ -35,7 +37,12 @@ def is_empty(session: Session) -> bool:
     return not agencies.any_exist(session) and not users.any_exist(session)
 
 
-STEPS = ("agencies, people and a partner system", "meetings and action items", "bulletins")
+STEPS = (
+    "agencies, people and a partner system",
+    "meetings and action items",
+    "bulletins",
+    "incident and near-miss reports",
+)
 
 
 def load(session: Session, step: Callable[[int, str], None] | None = None) -> DemoSet:
@@ -47,4 +54,11 @@ def load(session: Session, step: Callable[[int, str], None] | None = None) -> De
     tell(2, STEPS[1])
     agreed = meetings.load(session, people)
     tell(3, STEPS[2])
-    return DemoSet(identity=people, meetings=agreed, bulletins=bulletins.load(session, people))
+    published = bulletins.load(session, people)
+    tell(4, STEPS[3])
+    return DemoSet(
+        identity=people,
+        meetings=agreed,
+        bulletins=published,
+        reports=reports.load(session, people),
+    )

@@ -122,6 +122,21 @@ TAGS = [
         "agency, a due date, a RAG status and a progress log.",
     },
     {
+        "name": "Reports",
+        "description": "Incidents and near misses reported by members, classified like bulletins, "
+        "anonymous to other agencies if the reporter asks, and promoted to draft bulletins.",
+    },
+    {
+        "name": "Statistics",
+        "description": "The partnership's figures from reports, under disclosure control: no "
+        "figure from fewer than 5 reports or 3 agencies, and none that could be worked out.",
+    },
+    {
+        "name": "Board update",
+        "description": "The board's cybercrime update for a period, as HTML, Markdown or JSON, "
+        "holding only what you may read.",
+    },
+    {
         "name": "Agencies",
         "description": "Member organisations of the partnership, and suspending or reinstating one "
         "(administrators).",
@@ -160,8 +175,9 @@ TAGS = [
 # ReDoc's side menu. A tag in no group still appears, under "Other".
 TAG_GROUPS = [
     {"name": "Getting started", "tags": ["Authentication", "Me"]},
-    {"name": "Sharing", "tags": ["Bulletins", "TAXII 2.1", "Meetings", "Actions"]},
+    {"name": "Sharing", "tags": ["Bulletins", "TAXII 2.1", "Meetings", "Actions", "Reports"]},
     {"name": "Integration", "tags": ["Changes", "Webhooks"]},
+    {"name": "The board", "tags": ["Statistics", "Board update"]},
     {"name": "Administration", "tags": ["Agencies", "Users", "Service accounts"]},
     {"name": "Assurance", "tags": ["Audit"]},
     {"name": "Operations", "tags": ["Health"]},

@@ -28,6 +28,7 @@ ACKNOWLEDGEMENT = "3520fd5e-b43d-466d-bc41-556c59282e3d"
 MEETING = "c66ff2e6-4c9b-4bd7-a82b-f249f49ca51c"
 ACTION = "48b550cc-4b09-466b-ab0b-37afca308e1b"
 ACTION_UPDATE = "5a6a21c4-feb3-4d7a-ad0b-166a0d26d341"
+REPORT = "b7f3c2d1-6a4e-4f0b-9c8d-2e1f0a3b4c5d"
 
 # Names beside ids, as the answers show them (contract §12).
 AGENCIES = {

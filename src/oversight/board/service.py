@@ -1,0 +1,129 @@
+"""The board's cybercrime update for a period (contract §16), from live data, holding only
+what the caller may read: every item comes through its domain's service, so through the
+classified repositories; the figures come through the disclosure control."""
+
+from collections import Counter
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oversight.access.classification import TLP, ProtectiveMarking
+from oversight.actions import clock
+from oversight.actions import service as actions
+from oversight.actions.repository import ActionFilters
+from oversight.auth.principal import Principal
+from oversight.bulletins import service as bulletins
+from oversight.bulletins.repository import BulletinFilters
+from oversight.db.keyset import PageSlice, every
+from oversight.meetings import service as meetings
+from oversight.reports import statistics
+
+TLP_ORDER = [TLP.clear, TLP.green, TLP.amber, TLP.amber_strict, TLP.red]
+MARKING_ORDER = [ProtectiveMarking.official, ProtectiveMarking.official_sensitive]
+
+
+def _marked(item: Any) -> dict[str, str]:
+    return {"tlp": str(item.tlp), "protective_marking": str(item.protective_marking)}
+
+
+def _in(moment: datetime | None, start: date, end: date) -> bool:
+    return moment is not None and start <= moment.date() <= end
+
+
+def build(session: Session, principal: Principal, start: date, end: date) -> dict[str, Any]:
+    start = start.replace(day=1)
+    end = statistics.period(None, end)[1] or end
+    can = principal.scopes
+    published = every(
+        lambda p: bulletins.listing(session, principal, BulletinFilters(status="published"), p),
+        200,
+    )
+    shown_bulletins = [
+        {
+            "id": str(b.id),
+            "title": b.title,
+            "category": str(b.category),
+            "severity": str(b.severity),
+            "published_at": b.published_at.isoformat() if b.published_at else None,
+            **_marked(b),
+        }
+        for b in (published if "bulletins:read" in can else [])
+        if _in(b.published_at, start, end)
+    ]
+    today = clock.today()
+    open_actions = [
+        a
+        for a in every(
+            lambda p: actions.listing(session, principal, ActionFilters(today=today), p), 200
+        )
+        if a.rag_status is not None and "actions:read" in can
+    ]
+    rag = Counter(str(a.rag_status) for a in open_actions)
+    overdue = [
+        {
+            "id": str(a.id),
+            "title": a.title,
+            "owner": a.owner_agency.name if a.owner_agency else None,
+            "due_date": a.due_date.isoformat() if a.due_date else None,
+            **_marked(a),
+        }
+        for a in open_actions
+        if a.overdue
+    ]
+    until = datetime.combine(end, time.max, tzinfo=UTC)
+    held = (
+        meetings.listing(session, principal, every_page(), held_to=until)[0]
+        if "meetings:read" in can
+        else []
+    )
+    minuted = next(
+        (m for m in held if m.minutes is not None and str(m.minutes.status) == "published"), None
+    )
+    decisions = (
+        {
+            "meeting_id": str(minuted.id),
+            "title": minuted.title,
+            "held_at": minuted.held_at.isoformat(),
+            "decisions": list(minuted.minutes.decisions),
+            **_marked(minuted),
+        }
+        if minuted is not None and minuted.minutes is not None
+        else None
+    )
+    items = [*shown_bulletins, *overdue, *([decisions] if decisions else [])]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "tlp": max((i["tlp"] for i in items), key=TLP_ORDER.index, default=TLP.clear.value),
+        "protective_marking": max(
+            (i["protective_marking"] for i in items),
+            key=MARKING_ORDER.index,
+            default=ProtectiveMarking.official.value,
+        ),
+        "threat_picture": {
+            "summary": _jsonable(statistics.summary(session, start, end)),
+            "by_month": _jsonable(statistics.reports(session, "month", start, end)),
+        },
+        "bulletins": shown_bulletins,
+        "actions": {
+            "rag": {k: rag.get(k, 0) for k in ("red", "amber", "green")},
+            "overdue": overdue,
+        },
+        "minutes": decisions,
+    }
+
+
+def every_page() -> PageSlice:
+    """The latest 50 meetings up to the period's end: the latest minutes are among them."""
+    return PageSlice(50)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,172 @@
+"""HTTP for incident and near-miss reports (`/reports`)."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+
+from oversight.auth.principal import ReportsRead, ReportsWrite
+from oversight.bulletins.models import Category
+from oversight.bulletins.schemas import BulletinRead
+from oversight.errors import responses
+from oversight.reports import samples, service
+from oversight.reports.models import Outcome, ReportKind, VictimType
+from oversight.reports.models import Vector as AttackVector
+from oversight.reports.repository import ReportFilters
+from oversight.reports.schemas import ReportCreate, ReportRead, ReportUpdate, Withdrawal
+from oversight.web import paging
+from oversight.web.etag import TaggedDep
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
+from oversight.web.paging import Page, PageDep
+from oversight.web.routes import lifecycle
+from oversight.web.session import SessionDep
+
+router = APIRouter(
+    prefix="/reports",
+    tags=["Reports"],
+    generate_unique_id_function=ids("reports", "reports", "report"),
+)
+
+HIDDEN = "A report the caller may not read answers 404, as one that does not exist."
+ANONYMOUS = (
+    "When the report is `anonymous_to_peers`, readers outside the reporting agency get "
+    "`agency`, `agency_id`, `author` and `author_id` as null."
+)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ReportRead,
+    summary="Report an incident or a near miss",
+    description="A new report of the caller's agency, `submitted` at once. Editors and "
+    "partner systems with `reports:write`. Classified like every item: `tlp` (default AMBER) "
+    "and recipients decide who may read it; whatever its TLP it counts in the statistics "
+    "unless `include_in_statistics` is false. Accepts `Idempotency-Key`.",
+    responses=responses(401, 403, 409, 422),
+)
+def create_report(
+    body: Annotated[ReportCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
+    session: SessionDep,
+    principal: ReportsWrite,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    return idem.respond(
+        session,
+        principal,
+        lambda: service.create(session, principal, body),
+        at=("get_report", "report_id"),
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[ReportRead],
+    summary="List reports",
+    description="The reports the caller's classification allows, newest first; those it may "
+    "not read are never listed or counted. `from` and `to` bound the day it occurred "
+    f"(inclusive); `q` searches the description (every word must appear). {ANONYMOUS}",
+    responses=responses(400, 401, 403),
+)
+def list_reports(
+    session: SessionDep,
+    principal: ReportsRead,
+    page: PageDep,
+    kind: ReportKind | None = None,
+    category: Category | None = None,
+    vector: AttackVector | None = None,
+    victim_type: VictimType | None = None,
+    outcome: Outcome | None = None,
+    occurred_from: Annotated[
+        date | None, Query(alias="from", description="First day (YYYY-MM-DD)")
+    ] = None,
+    occurred_to: Annotated[
+        date | None, Query(alias="to", description="Last day (YYYY-MM-DD)")
+    ] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> Page[ReportRead]:
+    filters = ReportFilters(
+        kind=kind,
+        category=category,
+        vector=vector,
+        victim_type=victim_type,
+        outcome=outcome,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        q=q,
+    )
+    return paging.respond(page, service.listing(session, principal, filters, page.slice))
+
+
+@router.get(
+    "/{report_id}",
+    response_model=ReportRead,
+    summary="Read a report",
+    description=f"{HIDDEN} Sets `ETag`. {ANONYMOUS}",
+    responses=responses(401, 403, 404),
+)
+def get_report(
+    report_id: uuid.UUID, session: SessionDep, principal: ReportsRead, tagged: TaggedDep
+) -> ReportRead:
+    return tagged(service.get(session, principal, report_id))
+
+
+lifecycle(
+    router,
+    "/{report_id}",
+    name="update_report",
+    id_param="report_id",
+    principal=ReportsWrite,
+    step=service.update,
+    answer=ReportRead,
+    body=Annotated[ReportUpdate, Body(openapi_examples={"edit": {"value": samples.UPDATE}})],
+    method="PATCH",
+    show=None,
+    summary="Edit or reclassify a report",
+    description="Editors of the reporting agency; needs `If-Match`. A withdrawn report cannot "
+    f"be edited. Only they may change its classification, and every change is audited. {HIDDEN}",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+
+
+lifecycle(
+    router,
+    "/{report_id}/withdraw",
+    name="withdraw_report",
+    id_param="report_id",
+    principal=ReportsWrite,
+    step=lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
+    answer=ReportRead,
+    body=Withdrawal,
+    method="POST",
+    show=None,
+    summary="Withdraw a report",
+    description="Editors of the reporting agency; needs `If-Match` and a `reason`. A withdrawn "
+    f"report no longer counts in the statistics; its readers still see it. {HIDDEN}",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+
+
+@router.post(
+    "/{report_id}/promote",
+    status_code=201,
+    response_model=BulletinRead,
+    summary="Draft a bulletin from a report",
+    description="Editors of the reporting agency: a new draft bulletin of that agency, "
+    "drafted from the report with its classification; the report's `bulletin_id` and the "
+    "bulletin's `report_id` name each other. Once per report (409 after). Needs "
+    f"`bulletins:write` too. Accepts `Idempotency-Key`. {HIDDEN}",
+    responses=responses(401, 403, 404, 409),
+)
+def promote_report(
+    report_id: uuid.UUID, session: SessionDep, principal: ReportsWrite, idem: IdempotencyDep
+) -> JSONResponse:
+    return idem.respond(
+        session,
+        principal,
+        lambda: service.promote(session, principal, report_id),
+        at=("get_bulletin", "bulletin_id"),
+    )

@@ -1,0 +1,151 @@
+"""Report bodies and representations."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from oversight.access.classification import (
+    TLP,
+    AgencyRef,
+    ClassificationIn,
+    ClassificationPatch,
+    PersonRef,
+    ProtectiveMarking,
+    RecipientsSeen,
+)
+from oversight.bulletins.models import Category
+from oversight.reports import samples as ex
+from oversight.reports.models import Outcome, ReportKind, ReportStatus, VictimType
+from oversight.reports.models import Vector as AttackVector
+
+Description = Annotated[str, StringConstraints(max_length=100_000), Field(description="Markdown")]
+Loss = Annotated[int, Field(ge=0, le=10**12, description="Financial loss in whole pounds")]
+Downtime = Annotated[float, Field(ge=0, le=100_000, description="Hours of disruption")]
+Occurred = Annotated[
+    date, Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1))
+]
+
+
+class ReportContent(BaseModel):
+    """The fields of a report besides its classification."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportCreate(ClassificationIn, ReportContent):
+    """A new report of the caller's agency: `submitted` at once (reports have no draft)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ex.CREATE_NEAR_MISS, ex.CREATE_INCIDENT]}
+    )
+
+    kind: ReportKind
+    occurred_on: Occurred
+    category: Category
+    vector: AttackVector
+    victim_type: VictimType
+    outcome: Outcome
+    financial_loss_gbp: Loss = 0
+    downtime_hours: Downtime | None = None
+    reported_to_action_fraud: bool = False
+    description: Description = ""
+    anonymous_to_peers: bool = Field(
+        default=False,
+        description="Readers outside your agency see neither your agency nor the author",
+    )
+    include_in_statistics: bool = Field(
+        default=True, description="Counted in the partnership's statistics, whatever its TLP"
+    )
+    tlp: TLP = Field(default=TLP.amber, description="Traffic Light Protocol 2.0 level")
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("cannot be in the future")
+        return value
+
+
+# A report's fields besides its classification: the one list (the service copies by it).
+CONTENT_FIELDS = tuple(
+    f for f in ReportCreate.model_fields if f not in ClassificationIn.model_fields
+)
+
+
+class ReportUpdate(ClassificationPatch, ReportContent):
+    """A partial update: absent fields stay as they are; only `downtime_hours` may be null."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE]})
+
+    kind: ReportKind | None = None
+    occurred_on: Occurred | None = None
+    category: Category | None = None
+    vector: AttackVector | None = None
+    victim_type: VictimType | None = None
+    outcome: Outcome | None = None
+    financial_loss_gbp: Loss | None = None
+    downtime_hours: Downtime | None = None
+    reported_to_action_fraud: bool | None = None
+    description: Description | None = None
+    anonymous_to_peers: bool | None = None
+    include_in_statistics: bool | None = None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name != "downtime_hours":
+            raise ValueError("cannot be null")
+        if info.field_name == "occurred_on" and value > date.today():
+            raise ValueError("cannot be in the future")
+        return value
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.WITHDRAWAL]})
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+class ReportRead(RecipientsSeen):
+    """A report as its reader sees it: agency and author are null for readers outside the
+    reporting agency when it is `anonymous_to_peers`."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.READ]})
+
+    id: uuid.UUID
+    agency_id: uuid.UUID | None
+    agency: AgencyRef | None = Field(description="The reporting agency (null if anonymous)")
+    author_id: uuid.UUID | None
+    author: PersonRef | None
+    kind: ReportKind
+    occurred_on: date
+    category: Category
+    vector: AttackVector
+    victim_type: VictimType
+    outcome: Outcome
+    financial_loss_gbp: int
+    downtime_hours: float | None
+    reported_to_action_fraud: bool
+    description: str
+    anonymous_to_peers: bool
+    include_in_statistics: bool
+    tlp: TLP
+    protective_marking: ProtectiveMarking
+    status: ReportStatus
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+    bulletin_id: uuid.UUID | None = Field(
+        description="The bulletin drafted from this report, when the caller may read it"
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime

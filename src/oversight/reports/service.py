@@ -1,0 +1,174 @@
+"""The rules of reports: submission, edits by the reporting agency, withdrawal, promotion
+to a draft bulletin, and anonymity towards peers in every representation."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oversight.access import names, rules
+from oversight.access.policy import may_write
+from oversight.access.repository import ClassifiedRepository
+from oversight.auth.principal import Principal
+from oversight.bulletins import service as bulletins
+from oversight.bulletins.repository import BulletinRepository
+from oversight.bulletins.schemas import BulletinCreate, BulletinRead
+from oversight.db import utcnow
+from oversight.db.keyset import Key, PageSlice
+from oversight.db.versions import require_version
+from oversight.errors import Conflict, Forbidden
+from oversight.reports.models import Report, ReportStatus
+from oversight.reports.repository import ReportFilters, ReportRepository
+from oversight.reports.schemas import CONTENT_FIELDS, ReportCreate, ReportRead, ReportUpdate
+
+ANONYMOUS = {"agency": None, "agency_id": None, "author": None, "author_id": None}
+
+
+def present(session: Session, principal: Principal, reports: list[Report]) -> list[ReportRead]:
+    """Reports as the caller sees them: names beside ids, anonymous to peers if asked, and
+    the promoted bulletin's id only when the caller may read that bulletin."""
+    bulletin_ids = ClassifiedRepository.of("bulletin")(session, principal).visible_ids(
+        r.bulletin_id for r in reports
+    )
+
+    def extra(report: Report) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "bulletin_id": report.bulletin_id if report.bulletin_id in bulletin_ids else None
+        }
+        if report.anonymous_to_peers and report.agency_id != principal.agency_id:
+            out |= ANONYMOUS
+        return out
+
+    return names.present(session, principal, reports, ReportRead, extra)
+
+
+def shown(session: Session, principal: Principal, report: Report) -> ReportRead:
+    return present(session, principal, [report])[0]
+
+
+def create(session: Session, principal: Principal, data: ReportCreate) -> ReportRead:
+    if not may_write(principal, Report, principal.agency_id):
+        raise Forbidden("Only editors may submit reports")
+    classification = rules.of_new(principal, data)
+    content = data.model_dump(include=set(CONTENT_FIELDS))
+    report = Report(status=ReportStatus.submitted.value, **content)
+    return shown(
+        session, principal, ReportRepository(session, principal).add(report, classification)
+    )
+
+
+def get(session: Session, principal: Principal, report_id: uuid.UUID) -> ReportRead:
+    return shown(session, principal, ReportRepository(session, principal).get(report_id))
+
+
+def listing(
+    session: Session, principal: Principal, filters: ReportFilters, page: PageSlice
+) -> tuple[list[ReportRead], Key | None]:
+    rows, last = ReportRepository(session, principal).listing(filters, page)
+    return present(session, principal, rows), last
+
+
+def _writable(
+    session: Session,
+    principal: Principal,
+    report_id: uuid.UUID,
+    expected: int | None,
+    *,
+    versioned: bool = True,
+) -> tuple[ReportRepository, Report]:
+    """The report, locked, if the caller reads it (404), writes for its agency (403) and
+    names its current version (428, 412)."""
+    repo = ReportRepository(session, principal)
+    report = repo.get(report_id, for_update=True)
+    if not may_write(principal, Report, report.agency_id):
+        raise Forbidden("Only editors of the reporting agency may change this report")
+    if versioned:
+        require_version(expected, report.version)
+    return repo, report
+
+
+def update(
+    session: Session,
+    principal: Principal,
+    report_id: uuid.UUID,
+    data: ReportUpdate,
+    expected_version: int | None,
+) -> ReportRead:
+    repo, report = _writable(session, principal, report_id, expected_version)
+    if report.status == ReportStatus.withdrawn:
+        raise Conflict("A withdrawn report cannot be edited")
+    new = data.model_dump(include=data.model_fields_set & set(CONTENT_FIELDS))
+    for name, value in new.items():
+        if getattr(report, name) != value:
+            setattr(report, name, value)
+    classification = rules.merged(principal, report, data)
+    if classification is not None:
+        repo.classify(report, **classification.as_kwargs())
+    session.flush()
+    return shown(session, principal, report)
+
+
+def withdraw(
+    session: Session,
+    principal: Principal,
+    report_id: uuid.UUID,
+    reason: str,
+    expected_version: int | None,
+) -> ReportRead:
+    _, report = _writable(session, principal, report_id, expected_version)
+    if report.status != ReportStatus.submitted:
+        raise Conflict(f"Only a submitted report can be withdrawn; this one is {report.status}")
+    report.status = ReportStatus.withdrawn.value
+    report.withdrawn_at = utcnow()
+    report.withdrawal_reason = reason
+    session.flush()
+    return shown(session, principal, report)
+
+
+SECTOR_OF_VICTIM = {
+    "individual": "individuals",
+    "sme": "sme",
+    "large_business": "large_business",
+    "charity": "charity",
+    "public_sector": "public_sector",
+    "education": "education",
+    "health": "health",
+}
+SEVERITY_OF_OUTCOME = {"prevented": "medium", "contained": "high", "loss": "high"}
+
+
+def _drafted(report: Report) -> BulletinCreate:
+    """A bulletin's first draft from a report: what happened, to whom, and how it began."""
+    what = "Near miss" if report.kind == "near_miss" else "Incident"
+    victim = report.victim_type.replace("_", " ")
+    vector = report.vector.replace("_", " ")
+    title = f"{what}: {report.category.replace('_', ' ')} against {victim} via {vector}"
+    summary = (report.description.strip().split("\n\n")[0] or title)[:2000]
+    sector = SECTOR_OF_VICTIM.get(report.victim_type)
+    return BulletinCreate(
+        title=title[:200],
+        summary=summary,
+        body=report.description,
+        category=report.category,
+        severity=SEVERITY_OF_OUTCOME[report.outcome],
+        sectors=[sector] if sector else [],
+        tlp=report.tlp,
+        recipient_agencies=[uuid.UUID(str(a)) for a in report.recipient_agencies],
+        recipient_users=[uuid.UUID(str(u)) for u in report.recipient_users],
+        protective_marking=report.protective_marking,
+    )
+
+
+def promote(session: Session, principal: Principal, report_id: uuid.UUID) -> BulletinRead:
+    """A draft bulletin of the reporting agency drafted from the report; each names the other."""
+    _, report = _writable(session, principal, report_id, None, versioned=False)
+    if report.status != ReportStatus.submitted:
+        raise Conflict(f"Only a submitted report can be promoted; this one is {report.status}")
+    if report.bulletin_id is not None:
+        raise Conflict("This report has already been promoted to a bulletin")
+    draft = bulletins.create(session, principal, _drafted(report))
+    bulletin = BulletinRepository(session, principal).get(draft.id)
+    bulletin.report_id = report.id
+    report.bulletin_id = bulletin.id
+    session.flush()
+    return bulletins.shown(session, principal, bulletin)
