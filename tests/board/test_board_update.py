@@ -2,8 +2,8 @@
 
 import json
 
-from tests.reports.helpers import create as report
 from tests.support.bulletins import create, publish
+from tests.support.reports import create as report
 
 API = "/api/v1/board-update"
 FORMATS = {"html": "text/html", "md": "text/markdown", "json": "application/json"}

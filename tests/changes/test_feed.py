@@ -8,6 +8,7 @@ from sqlalchemy import select
 from oversight.bulletins.models import Bulletin
 from tests.support.bulletins import API, create, publish
 from tests.support.meetings import if_match
+from tests.support.reports import create as report
 
 CHANGES = "/api/v1/changes"
 
@@ -92,3 +93,33 @@ def test_bad_queries_are_400(client, factory, auth):
     other = client.get("/api/v1/bulletins", headers=h).json()["next_cursor"]
     assert client.get(CHANGES, params={"after": other or "a.b"}, headers=h).status_code == 400
     assert client.get(CHANGES).status_code == 401
+
+
+def test_reports_are_announced_to_their_readers_only_and_name_no_one(client, factory, auth):
+    editor = factory.user(roles=["editor"])
+    h = auth(editor)
+    peer = auth(factory.user(agency=factory.agency()))
+    partner = auth(factory.service_account(agency=factory.agency(), scopes=["bulletins:read"]))
+    starts = {name: _all(client, x)[1] for name, x in {"peer": peer, "partner": partner}.items()}
+    shared = report(client, h, tlp="GREEN", anonymous_to_peers=True)
+    kept = report(client, h, tlp="AMBER+STRICT")
+    r = client.post(
+        f"/api/v1/reports/{shared['id']}/withdraw",
+        json={"reason": "Reported twice"},
+        headers=if_match(h, shared),
+    )
+    assert r.status_code == 200, r.text
+    seen, _ = _all(client, peer, after=starts["peer"], types="report")
+    assert [(e["type"], e["resource_id"]) for e in seen] == [
+        ("report.submitted", shared["id"]),
+        ("report.withdrawn", shared["id"]),
+    ]
+    for e in seen:  # an event names the item, never who reported it
+        assert set(e) == {"id", "type", "resource_type", "resource_id", "version", "at"}
+        assert e["resource_type"] == "report"
+    assert kept["id"] not in {e["resource_id"] for e in seen}
+    # a partner system without reports:read hears of no report at all
+    seen, _ = _all(client, partner, after=starts["partner"])
+    assert not [e for e in seen if e["resource_type"] == "report"]
+    r = client.get(CHANGES, params={"types": "report.promoted"}, headers=peer)
+    assert r.status_code == 200, r.text

@@ -4,7 +4,7 @@ promoted to a draft bulletin, searched, and anonymous towards peers in every out
 from sqlalchemy import select
 
 from oversight.audit.models import AuditRecord
-from tests.reports.helpers import API, create, if_match, payload
+from tests.support.reports import API, create, if_match, payload
 
 
 def _actions(db, report_id):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from oversight.reports import disclosure, statistics
 from oversight.reports.disclosure import Cell
 from oversight.reports.models import Report
-from tests.reports.helpers import create
+from tests.support.reports import create
 
 VECTORS = ["phishing", "ddos", "insider"]
 TLPS = ["CLEAR", "AMBER", "AMBER+STRICT", "RED"]

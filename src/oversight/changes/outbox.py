@@ -37,10 +37,21 @@ EVENT_TYPES: dict[str, str] = {
     "action.update": "action.updated",
     "action.reclassify": "action.updated",
     "action.status_change": "action.status_changed",
+    "report.create": "report.submitted",
+    "report.update": "report.updated",
+    "report.reclassify": "report.updated",
+    "report.withdraw": "report.withdrawn",
+    "report.promote": "report.promoted",
 }
 # The resources announced, and the resource each is announced as (minutes: their meeting).
-ANNOUNCED = {"bulletin": "bulletin", "meeting": "meeting", "minutes": "meeting", "action": "action"}
-RESOURCE_TYPES = ("bulletin", "meeting", "action")
+ANNOUNCED = {
+    "bulletin": "bulletin",
+    "meeting": "meeting",
+    "minutes": "meeting",
+    "action": "action",
+    "report": "report",
+}
+RESOURCE_TYPES = ("bulletin", "meeting", "action", "report")
 
 
 def _event(session: Session, obj: Audited, op: str) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ class ChangeRead(BaseModel):
 
     id: uuid.UUID
     type: str = Field(description="`<resource>.<verb>`, e.g. `bulletin.published`")
-    resource_type: str = Field(description="`bulletin`, `meeting` or `action`")
+    resource_type: str = Field(description="`bulletin`, `meeting`, `action` or `report`")
     resource_id: uuid.UUID
     version: int = Field(description="The item's version right after the change")
     at: datetime

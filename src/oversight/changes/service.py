@@ -16,6 +16,7 @@ READ_SCOPE = {
     "bulletin": Scope.bulletins_read.value,
     "meeting": Scope.meetings_read.value,
     "action": Scope.actions_read.value,
+    "report": Scope.reports_read.value,
 }
 KNOWN_TYPES = frozenset(EVENT_TYPES.values())
 

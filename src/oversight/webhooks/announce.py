@@ -17,7 +17,12 @@ from oversight.auth.principal import Principal
 from oversight.changes.service import READ_SCOPE
 from oversight.service_accounts.models import ServiceAccount
 
-PATHS = {"bulletin": "bulletins", "meeting": "meetings", "action": "actions"}
+PATHS = {
+    "bulletin": "bulletins",
+    "meeting": "meetings",
+    "action": "actions",
+    "report": "reports",
+}
 
 
 def principal_of(session: Session, account_id: uuid.UUID) -> Principal | None:
