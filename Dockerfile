@@ -37,4 +37,8 @@ VOLUME ["/var/lib/oversight"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
-CMD ["oversight", "serve", "--host", "0.0.0.0"]
+# One image, every role: `docker run IMAGE` serves; `docker run IMAGE db upgrade` migrates
+# (once per release), `docker run IMAGE worker` delivers webhooks, `docker run IMAGE serve
+# --host 0.0.0.0 --no-migrate --workers 2` serves on a host of many (docs/deployment.md).
+ENTRYPOINT ["oversight"]
+CMD ["serve", "--host", "0.0.0.0"]

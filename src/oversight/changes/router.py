@@ -25,8 +25,8 @@ router = APIRouter(
     "`action.status_changed`, ...) in the order their changes committed, from `after` (the "
     "`next_cursor` of the previous page; none: from the start). Only events about items the "
     "caller may read **now** are listed, and only for the resources its scopes read. "
-    "`types` narrows to resources (`bulletin,meeting,action,report`) or event types. A cursor never "
-    "skips an event: poll with the last `next_cursor` to hear of what comes next.",
+    "`types` narrows to resources (`bulletin,meeting,action,report`) or event types. A "
+    "cursor never skips an event: poll with the last `next_cursor` to hear of what comes next.",
     responses=responses(400, 401, 403),
 )
 def list_changes(
