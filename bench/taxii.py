@@ -344,7 +344,7 @@ def _stamp(moment: datetime) -> str:
     )
 
 
-def _collection_rows(
+def collection_rows(
     bulletin: dict[str, Any], identity: str, marking_refs: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The objects and versions the feed holds for one published or withdrawn bulletin
@@ -471,7 +471,7 @@ def seed_scale(engine: Engine, n: int) -> tuple[Any, int, float]:
             if b["status"] == "draft":
                 continue
             refs = markings.refs(b["tlp"], b["protective_marking"])
-            o, v = _collection_rows(b, identities[b["agency_id"]], refs)
+            o, v = collection_rows(b, identities[b["agency_id"]], refs)
             objects += o
             versions += v
         with engine.begin() as conn:
