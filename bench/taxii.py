@@ -498,14 +498,15 @@ def seed_scale(engine: Engine, n: int) -> tuple[Any, int, float]:
     return world, versions_total, time.perf_counter() - started
 
 
-def at_scale(kind: str, n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    import bulletins as bench
+class Scaled:
+    """One size's database, seeded, and its server once started."""
 
-    url, made = _database(kind, tmp)
-    try:
-        engine = make_engine(url)
+    def __init__(self, kind: str, n: int, tmp: Path) -> None:
+        self.kind, self.n = kind, n
+        self.url, self.made = _database(kind, tmp)
+        engine = make_engine(self.url)
         migrations.upgrade(engine)
-        world, versions, seconds = seed_scale(engine, n)
+        self.world, self.versions, self.seconds = seed_scale(engine, n)
         with engine.connect() as conn:
             tail = conn.execute(
                 text(
@@ -516,37 +517,82 @@ def at_scale(kind: str, n: int, args: argparse.Namespace, tmp: Path) -> dict[str
         engine.dispose()
         if isinstance(tail, str):  # SQLite hands back the stored text
             tail = datetime.fromisoformat(tail)
-        after = tail.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        print(f"[{kind} {n:,}] seeded {versions:,} versions in {seconds:.0f} s", flush=True)
+        self.after = tail.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self.server: Server | None = None
+        print(f"[{kind} {n:,}] seeded {self.versions:,} versions in {self.seconds:.0f} s")
+
+    def start(self, tmp: Path) -> dict[str, tuple[str, str, int]]:
+        """Serve it; the cases as (path, Authorization header, objects on the page)."""
+        import bulletins as bench
+
         oversight = str(Path(sys.executable).with_name("oversight"))
-        server = Server([oversight, "serve", "--port", "{port}"], url, tmp)
-        try:
-            with httpx.Client(base_url=server.base, timeout=60) as http:
-                token = bench.login(http, world.broad_email)
-                auth = f"Authorization: Bearer {token}"
-                h = {"Authorization": f"Bearer {token}", "Accept": TAXII}
-                cases = {
-                    "first page": f"{OBJECTS}?limit=300",
-                    "after added_after": f"{OBJECTS}?limit=300&added_after={after}",
-                }
-                out: dict[str, Any] = {"db": kind, "size": n, "versions": versions}
-                out["seed_seconds"] = seconds
-                for name, path in cases.items():
-                    r = http.get(path, headers=h)
-                    r.raise_for_status()
-                    shown = len(r.json()["objects"])
-                    _load(server.base, path, auth, 1, args.connections, tmp, name)
-                    loaded = _load(
-                        server.base, path, auth, args.duration, args.connections, tmp, name
-                    )
-                    single = _load(server.base, path, auth, args.duration, 1, tmp, name)
-                    out[name] = {"objects": shown, "loaded": loaded, "single": single}
-                out["load"] = os.getloadavg()
-                return out
-        finally:
-            server.stop()
+        self.server = Server([oversight, "serve", "--port", "{port}"], self.url, tmp)
+        with httpx.Client(base_url=self.server.base, timeout=60) as http:
+            token = bench.login(http, self.world.broad_email)
+            h = {"Authorization": f"Bearer {token}", "Accept": TAXII}
+            cases = {}
+            for name, path in (
+                ("first page", f"{OBJECTS}?limit=300"),
+                ("after added_after", f"{OBJECTS}?limit=300&added_after={self.after}"),
+            ):
+                r = http.get(path, headers=h)
+                r.raise_for_status()
+                cases[name] = (path, f"Authorization: Bearer {token}", len(r.json()["objects"]))
+        return cases
+
+    @property
+    def base(self) -> str:
+        if self.server is None:
+            raise RuntimeError("not started")
+        return self.server.base
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        _drop(self.made)
+
+
+def at_scale(kind: str, sizes: list[int], args: argparse.Namespace, tmp: Path) -> list[Any]:
+    """Every size seeded first, then each page of each size measured in turn, `--rounds`
+    times, loaded and at one connection: the medians, per size and page."""
+    dbs: list[Scaled] = []
+    try:
+        for n in sizes:
+            dbs.append(Scaled(kind, n, tmp))
+        cases = [db.start(tmp) for db in dbs]
+        if args.lock:
+            import fcntl
+
+            lock = open(args.lock, "w")  # noqa: SIM115  (held until the process ends)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        load = os.getloadavg()
+        runs: dict[tuple[int, str, int], list[dict[str, float]]] = {}
+        for db, pages in zip(dbs, cases, strict=True):  # warm-up
+            for name, (path, auth, _) in pages.items():
+                _load(db.base, path, auth, 1, args.connections, tmp, name)
+        for _ in range(args.rounds):
+            for db, pages in zip(dbs, cases, strict=True):
+                for name, (path, auth, _) in pages.items():
+                    base = db.base
+                    for c in (args.connections, 1):
+                        r = _load(base, path, auth, args.duration, c, tmp, name)
+                        runs.setdefault((db.n, name, c), []).append(r)
+        out = []
+        for db, pages in zip(dbs, cases, strict=True):
+            for name, (_, _, shown) in pages.items():
+                row = {"size": db.n, "versions": db.versions, "seed": db.seconds}
+                row |= {"page": name, "objects": shown, "load": (load, os.getloadavg())}
+                for c, label in ((args.connections, "loaded"), (1, "single")):
+                    got = runs[(db.n, name, c)]
+                    row[label] = {
+                        "p50": statistics.median(r["p50"] for r in got),
+                        "rps": statistics.median(r["rps"] for r in got),
+                    }
+                out.append(row)
+        return out
     finally:
-        _drop(made)
+        for db in dbs:
+            db.close()
 
 
 def main() -> None:
@@ -558,6 +604,9 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3, help="runs of each case, in turn")
     p.add_argument("--sizes", default="", help="comma-separated bulletin counts (at scale)")
     p.add_argument("--no-side-by-side", dest="side_by_side", action="store_false")
+    p.add_argument(
+        "--lock", help="a file to lock while measuring at scale (runs side by side take turns)"
+    )
     args = p.parse_args()
     ensure_wrk()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
@@ -591,32 +640,29 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if not sizes:
         return
-    print(
-        f"\nload average before: {os.getloadavg()[0]:.2f}\n"
-        "| db | bulletins | versions | seed s | page | objects | "
-        f"p50 ms (c={args.connections}) | req/s | p50 ms (c=1) |\n"
-        "|---|---|---|---|---|---|---|---|---|",
-        flush=True,
-    )
     for kind in kinds:
-        found = []
-        for n in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                r = at_scale(kind, n, args, Path(tmp))
-            found.append(r)
-            for name in ("first page", "after added_after"):
-                c = r[name]
-                print(
-                    f"| {kind} | {n:,} | {r['versions']:,} | {r['seed_seconds']:.0f} | {name} | "
-                    f"{c['objects']} | {c['loaded']['p50']:.1f} | {c['loaded']['rps']:.0f} | "
-                    f"{c['single']['p50']:.1f} |",
-                    flush=True,
-                )
-            print(f"[{kind} {n:,}] load average after: {r['load'][0]:.2f}", flush=True)
-        small, large = found[0], found[-1]
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = at_scale(kind, sizes, args, Path(tmp))
+        before, after = rows[0]["load"]
+        print(
+            f"\n[{kind}] load average {before[0]:.2f} before the measures, {after[0]:.2f} after\n"
+            "| db | bulletins | versions | seed s | page | objects | "
+            f"p50 ms (c={args.connections}) | req/s | p50 ms (c=1) |\n"
+            "|---|---|---|---|---|---|---|---|---|",
+            flush=True,
+        )
+        for r in rows:
+            print(
+                f"| {kind} | {r['size']:,} | {r['versions']:,} | {r['seed']:.0f} | {r['page']} | "
+                f"{r['objects']} | {r['loaded']['p50']:.1f} | {r['loaded']['rps']:.0f} | "
+                f"{r['single']['p50']:.1f} |",
+                flush=True,
+            )
         for name in ("first page", "after added_after"):
-            lo = large[name]["loaded"]["p50"] / small[name]["loaded"]["p50"]
-            one = large[name]["single"]["p50"] / small[name]["single"]["p50"]
+            mine = [r for r in rows if r["page"] == name]
+            small, large = mine[0], mine[-1]
+            lo = large["loaded"]["p50"] / small["loaded"]["p50"]
+            one = large["single"]["p50"] / small["single"]["p50"]
             print(
                 f"[{kind}] {name}: p50 at {large['size']:,} / p50 at {small['size']:,}: "
                 f"loaded {lo:.2f}, c=1 {one:.2f} (goal <= 1.3)",
