@@ -10,6 +10,7 @@ from oversight.db import Base
 from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.reports.models import Report
+from oversight.reports.rollup import ReportTally
 from oversight.service_accounts.models import ServiceAccount
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
@@ -33,6 +34,7 @@ __all__ = [
     "MeetingMinutes",
     "RefreshToken",
     "Report",
+    "ReportTally",
     "ServiceAccount",
     "StixCollectionHead",
     "StixObject",

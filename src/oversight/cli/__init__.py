@@ -11,6 +11,7 @@ from oversight.cli import bootstrap as bootstrap_cmd
 from oversight.cli import db as db_cmd
 from oversight.cli import demo as demo_cmd
 from oversight.cli import openapi as openapi_cmd
+from oversight.cli import reports as reports_cmd
 from oversight.cli import serve as serve_cmd
 from oversight.cli import service_accounts as service_accounts_cmd
 from oversight.cli import taxii as taxii_cmd
@@ -58,6 +59,7 @@ app.add_typer(agencies_cmd.app, name="agencies")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(service_accounts_cmd.app, name="service-accounts")
 app.add_typer(taxii_cmd.app, name="taxii")
+app.add_typer(reports_cmd.app, name="reports")
 app.command(
     "bootstrap",
     epilog=example(

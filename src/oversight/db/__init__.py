@@ -7,6 +7,7 @@ from oversight.db.base import (
     Timestamps,
     UTCDateTime,
     UUIDPk,
+    clock_from,
     utcnow,
 )
 from oversight.db.engine import make_engine, make_sessionmaker, session_bind
@@ -19,6 +20,7 @@ __all__ = [
     "Timestamps",
     "UTCDateTime",
     "UUIDPk",
+    "clock_from",
     "keep_on_rollback",
     "make_engine",
     "make_sessionmaker",

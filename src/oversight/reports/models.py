@@ -107,22 +107,6 @@ class Report(UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_report_created", "created_at", "id"),
         Index("ix_report_occurred", "occurred_on", "id"),
         Index("ix_report_updated_at", "updated_at"),
-        # Statistics (`reports.statistics`): the rows counted, by period, read from the
-        # index alone for every grouping (see docs/statistics.md).
-        Index(
-            "ix_report_statistics",
-            "status",
-            "include_in_statistics",
-            "occurred_on",
-            "agency_id",
-            "category",
-            "vector",
-            "victim_type",
-            "outcome",
-            "kind",
-            "reported_to_action_fraud",
-            "financial_loss_gbp",
-        ),
     )
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:

@@ -1,6 +1,5 @@
 """HTTP for the partnership's statistics (`/statistics`): figures, never items."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,6 +10,7 @@ from oversight.reports import statistics
 from oversight.reports.statistics_schemas import GroupBy, ReportStatistics, StatisticsSummary
 from oversight.web.operation_ids import ids
 from oversight.web.session import SessionDep
+from oversight.web.timestamps import Day
 
 router = APIRouter(
     prefix="/statistics",
@@ -26,8 +26,8 @@ RULE = (
     "can be worked out from the total and the others. `from` and `to` are widened to whole "
     "months."
 )
-From = Annotated[date | None, Query(alias="from", description="First day (YYYY-MM-DD)")]
-To = Annotated[date | None, Query(alias="to", description="Last day (YYYY-MM-DD)")]
+From = Annotated[Day | None, Query(alias="from", description="First day (YYYY-MM-DD)")]
+To = Annotated[Day | None, Query(alias="to", description="Last day (YYYY-MM-DD)")]
 
 
 @router.get(
