@@ -1,16 +1,23 @@
-"""Webhook delivery latency, and what the outbox costs a write.
+"""Webhook delivery latency, and what the outbox and a delivering worker cost a write.
 
     .venv/bin/python bench/webhooks.py [--db sqlite|postgres|both] [--rate 50] [--seconds 60]
-                                       [--writes 300]
+                                       [--writes 1000] [--rounds 3] [--only latency|overhead]
+                                       [--worker-args "--batch 50"]
 
 - latency: a partner system creates bulletins at `--rate` per second for `--seconds` (one
   writer, the real app in process), each an event its own webhook hears of; one
-  `oversight worker` process delivers them to a receiver on 127.0.0.1. Latency is the time
-  from the write's answer (its commit) to the receiver getting the delivery: p50 and p99.
+  `oversight worker` process (its defaults, or `--worker-args`) delivers them to a receiver
+  on 127.0.0.1. Latency is the time from the write's answer (its commit) to the receiver
+  getting the delivery: p50 and p99.
 - overhead: `--writes` bulletin creates through the API, with the outbox off (its listener
   removed), on without a webhook, and on with a subscribed webhook and a worker delivering
   meanwhile; writes/s of each and the p99 of a write. Settings are interleaved per round.
+  With a webhook, the measurement starts once the worker is up and has delivered the
+  warm-up writes, so its start (imports, connections) is not counted against the writes.
 
+The receiver runs in a process of its own, as a partner's would (not in the writer's, where
+it would take the writer's interpreter lock); writer, worker, receiver and the database still
+share the machine's CPUs. The worker's CPU time per delivered event is reported as well.
 Every run gets a fresh, migrated database. PostgreSQL is reached at OVERSIGHT_BENCH_PG_URL
 (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres). Figures belong in
 docs/architecture.md ("Change feed and webhooks").
@@ -18,8 +25,9 @@ docs/architecture.md ("Change feed and webhooks").
 
 import argparse
 import json
+import multiprocessing
 import os
-import statistics
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -27,6 +35,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -74,26 +83,61 @@ def drop_database(url: str) -> None:
         admin.dispose()
 
 
+def _receive(conn: Connection) -> None:
+    """The receiver's process: answers 204, notes when each item first arrived, and tells
+    the bench (through `conn`) its port, then how many arrived, then when each did."""
+    arrived: dict[str, float] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            arrived.setdefault(json.loads(body)["data"]["resource_id"], time.monotonic())
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    conn.send(server.server_address[1])
+    while (ask := conn.recv()) != "stop":
+        conn.send(len(arrived) if ask == "count" else dict(arrived))
+    server.shutdown()
+
+
 class Receiver:
+    """A receiver in a process of its own (CLOCK_MONOTONIC is the same for all processes)."""
+
     def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        receiver = self
+        self.conn, theirs = multiprocessing.Pipe()
+        self.proc = multiprocessing.get_context("spawn").Process(target=_receive, args=(theirs,))
+        self.proc.start()
+        self.url = f"http://127.0.0.1:{self.conn.recv()}/hook"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                item = json.loads(body)["data"]["resource_id"]
-                receiver.arrived.setdefault(item, time.monotonic())
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+    def count(self) -> int:
+        self.conn.send("count")
+        return int(self.conn.recv())
 
-            def log_message(self, *args: object) -> None:
-                pass
+    def arrived(self) -> dict[str, float]:
+        self.conn.send("arrived")
+        return dict(self.conn.recv())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def wait_for(self, n: int, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self.count() < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.conn.send("stop")
+        self.proc.join(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class World:
@@ -146,7 +190,7 @@ class World:
         r = self.client.post("/api/v1/webhooks", json={"url": url}, headers=self.headers)
         assert r.status_code == 201, r.text
 
-    def worker(self) -> subprocess.Popen[bytes]:
+    def worker(self, args: list[str]) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
             "OVERSIGHT_DATABASE_URL": self.url,
@@ -154,7 +198,7 @@ class World:
             "OVERSIGHT_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
         }
         cmd = [sys.executable, "-c", "from oversight.cli import main; main()", "worker"]
-        return subprocess.Popen([*cmd, "--idle-seconds", "0.02"], env=env, cwd=self.tmp)
+        return subprocess.Popen([*cmd, *args], env=env, cwd=self.tmp)
 
     def close(self) -> None:
         self.client.close()
@@ -166,16 +210,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def latency(kind: str, rate: float, seconds: float, tmp: Path) -> dict[str, float]:
+def latency(kind: str, rate: float, seconds: float, args: list[str], tmp: Path) -> dict:
     url = new_database(kind, tmp)
     world = World(url, tmp)
     for _ in range(10):  # warm up before anyone listens
         world.write()
     receiver = Receiver()
     world.subscribe(receiver.url)
-    proc = world.worker()
+    proc = world.worker(args)
     committed: dict[str, float] = {}
     try:
+        ready = world.write()  # the worker is up once this one has arrived
+        receiver.wait_for(1, 60)
+        cpu0 = cpu_seconds(proc.pid)
         start = time.monotonic()
         n = 0
         while time.monotonic() - start < seconds:
@@ -183,27 +230,49 @@ def latency(kind: str, rate: float, seconds: float, tmp: Path) -> dict[str, floa
             time.sleep(max(0.0, due - time.monotonic()))
             committed[world.write()] = time.monotonic()
             n += 1
-        deadline = time.monotonic() + 60
-        while len(receiver.arrived) < len(committed) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        receiver.wait_for(len(committed) + 1, 60)
+        cpu = cpu_seconds(proc.pid) - cpu0
+        arrived = receiver.arrived()
     finally:
         proc.terminate()
         proc.wait(30)
-        receiver.server.shutdown()
+        receiver.close()
         world.close()
         drop_database(url)
-    gaps = [receiver.arrived[i] - t for i, t in committed.items() if i in receiver.arrived]
+    gaps = [arrived[i] - t for i, t in committed.items() if i in arrived]
     return {
         "events": len(committed),
         "delivered": len(gaps),
         "achieved_rate": len(committed) / seconds,
         "p50_ms": 1000 * pct(gaps, 0.50),
         "p99_ms": 1000 * pct(gaps, 0.99),
+        "max_ms": 1000 * max(gaps),
+        "worker_cpu_ms_per_event": 1000 * cpu / max(1, len(gaps)),
+        "ready_item": ready in arrived,
     }
 
 
-def overhead(kind: str, writes: int, rounds: int, tmp: Path) -> dict[str, dict[str, float]]:
+def median(values: list[float]) -> float:
+    """(`statistics` is shadowed here by bench/report_statistics.py.)"""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def measure(world: World, writes: int) -> tuple[float, float]:
+    """Writes per second and the p99 of one write, in ms."""
+    times = []
+    start = time.monotonic()
+    for _ in range(writes):
+        t0 = time.monotonic()
+        world.write()
+        times.append(time.monotonic() - t0)
+    return writes / (time.monotonic() - start), 1000 * pct(times, 0.99)
+
+
+def overhead(kind: str, writes: int, rounds: int, args: list[str], tmp: Path) -> dict:
     results: dict[str, list[tuple[float, float]]] = {"off": [], "on": [], "subscribed": []}
+    worker_cpu: list[float] = []
     for _ in range(rounds):
         for setting in results:
             url = new_database(kind, tmp)
@@ -215,34 +284,36 @@ def overhead(kind: str, writes: int, rounds: int, tmp: Path) -> dict[str, dict[s
             if setting == "subscribed":
                 receiver = Receiver()
                 world.subscribe(receiver.url)
-                proc = world.worker()
+                proc = world.worker(args)
             try:
                 for _ in range(10):  # warm up
                     world.write()
-                times = []
-                start = time.monotonic()
-                for _ in range(writes):
-                    t0 = time.monotonic()
-                    world.write()
-                    times.append(time.monotonic() - t0)
-                elapsed = time.monotonic() - start
+                if receiver is not None and proc is not None:
+                    receiver.wait_for(10, 60)  # the worker is up and delivering
+                    cpu0 = cpu_seconds(proc.pid)
+                results[setting].append(measure(world, writes))
+                if receiver is not None and proc is not None:
+                    receiver.wait_for(10 + writes, 60)
+                    worker_cpu.append(1000 * (cpu_seconds(proc.pid) - cpu0) / writes)
             finally:
                 outbox.install()
                 if proc is not None:
                     proc.terminate()
                     proc.wait(30)
                 if receiver is not None:
-                    receiver.server.shutdown()
+                    receiver.close()
                 world.close()
                 drop_database(url)
-            results[setting].append((writes / elapsed, 1000 * pct(times, 0.99)))
-    return {
+    summary: dict[str, object] = {
         k: {
-            "writes_per_s": statistics.median(r for r, _ in v),
-            "p99_ms": statistics.median(p for _, p in v),
+            "writes_per_s": median([r for r, _ in v]),
+            "p99_ms": median([p for _, p in v]),
+            "rounds": [round(r, 1) for r, _ in v],
         }
         for k, v in results.items()
     }
+    summary["worker_cpu_ms_per_event"] = median(worker_cpu)
+    return summary
 
 
 def main() -> None:
@@ -250,16 +321,21 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--writes", type=int, default=300)
+    parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=["latency", "overhead"])
+    parser.add_argument("--worker-args", default="", help="options for `oversight worker`")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    worker_args = shlex.split(args.worker_args)
     with tempfile.TemporaryDirectory() as tmp:
         for kind in kinds:
-            lat = latency(kind, args.rate, args.seconds, Path(tmp))
-            print(json.dumps({"db": kind, "latency": lat}), flush=True)
-            ovh = overhead(kind, args.writes, args.rounds, Path(tmp))
-            print(json.dumps({"db": kind, "overhead": ovh}), flush=True)
+            if args.only != "overhead":
+                lat = latency(kind, args.rate, args.seconds, worker_args, Path(tmp))
+                print(json.dumps({"db": kind, "latency": lat}), flush=True)
+            if args.only != "latency":
+                ovh = overhead(kind, args.writes, args.rounds, worker_args, Path(tmp))
+                print(json.dumps({"db": kind, "overhead": ovh}), flush=True)
 
 
 if __name__ == "__main__":

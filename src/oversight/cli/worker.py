@@ -11,21 +11,26 @@ from oversight.changes import outbox
 from oversight.cli.output import fail, first_line
 from oversight.config import get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations
-from oversight.webhooks.worker import TIMEOUT_SECONDS, Worker
+from oversight.webhooks.sending import TIMEOUT_SECONDS
+from oversight.webhooks.worker import Worker
 
 
 def worker(
-    batch: Annotated[int, typer.Option(min=1, max=100, help="Deliveries claimed at once")] = 10,
+    batch: Annotated[int, typer.Option(min=1, max=100, help="Deliveries claimed at once")] = 50,
     lease_seconds: Annotated[
         float,
         typer.Option(
-            min=0.0, help="How long a claim holds (default: the batch's timeouts plus 30 s)"
+            min=0.0,
+            help="How long a claim holds (default: the batch's timeouts, `concurrency` at "
+            "once, plus 30 s)",
         ),
     ] = 0.0,
     concurrency: Annotated[
         int, typer.Option(min=1, max=32, help="Deliveries sent at once (threads)")
     ] = 4,
-    idle_seconds: Annotated[float, typer.Option(min=0.01, help="Pause when idle")] = 0.5,
+    idle_seconds: Annotated[
+        float, typer.Option(min=0.01, help="Longest pause when idle (the first is an eighth)")
+    ] = 0.5,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
@@ -43,7 +48,7 @@ def worker(
     except Exception as exc:
         engine.dispose()
         fail(f"cannot reach the database: {first_line(exc)}", as_json)
-    lease = lease_seconds or batch * TIMEOUT_SECONDS + 30
+    lease = lease_seconds or -(-batch // concurrency) * TIMEOUT_SECONDS + 30
     runner = Worker(
         make_sessionmaker(engine),
         allowed=list(settings.webhook_allowed_hosts),
@@ -60,5 +65,5 @@ def worker(
         else:
             runner.run(idle_seconds)
     finally:
-        runner.client.close()
+        runner.close()
         engine.dispose()

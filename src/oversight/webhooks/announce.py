@@ -1,6 +1,7 @@
 """Who a webhook delivers as, and whether that principal may hear of an event now."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,7 +10,8 @@ from sqlalchemy.orm import Session
 # Imported for the classified repositories they register by resource (see `readable`).
 import oversight.actions.repository
 import oversight.bulletins.repository
-import oversight.meetings.repository  # noqa: F401
+import oversight.meetings.repository
+import oversight.reports.repository  # noqa: F401
 from oversight.access.repository import ClassifiedRepository
 from oversight.agencies.models import Agency, AgencyStatus
 from oversight.audit.chain import rfc3339
@@ -41,13 +43,23 @@ def readable_resources(principal: Principal) -> list[str]:
     return [r for r, scope in READ_SCOPE.items() if scope in principal.scopes]
 
 
-def may_read(
-    session: Session, principal: Principal, resource_type: str, resource_id: uuid.UUID
-) -> bool:
-    """Whether the principal reads the item now: the one policy, through its repository."""
-    if resource_type not in readable_resources(principal):
-        return False
-    return ClassifiedRepository.of(resource_type)(session, principal).exists(resource_id)
+def readable(
+    session: Session, principal: Principal, items: Iterable[tuple[str | None, uuid.UUID | None]]
+) -> set[tuple[str, uuid.UUID]]:
+    """Which of these (resource type, id) the principal reads now: one query per resource
+    type, by primary key, through the classified repository (the one policy)."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for resource_type, resource_id in items:
+        if resource_type is not None and resource_id is not None:
+            wanted.setdefault(resource_type, set()).add(resource_id)
+    return {
+        (resource, item)
+        for resource in readable_resources(principal)
+        if resource in wanted
+        for item in ClassifiedRepository.of(resource)(session, principal).visible_ids(
+            wanted[resource]
+        )
+    }
 
 
 def payload(

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from oversight.auth.principal import Principal
@@ -31,36 +31,64 @@ class WebhookRepository:
     def page(self, page: PageSlice) -> tuple[list[Webhook], Key | None]:
         return keyset(self.session, self.base(), [Webhook.created_at, Webhook.id], page)
 
-    def deliveries(
-        self, webhook_id: uuid.UUID, page: PageSlice, resources: Sequence[str]
-    ) -> tuple[list[WebhookDelivery], Key | None]:
-        """The log as the caller may see it: a delivery about an item the caller cannot
-        read (now) is left out, as everywhere else; test deliveries name no item."""
+    def log(
+        self, webhook_id: uuid.UUID, resources: Sequence[str]
+    ) -> Select[tuple[WebhookDelivery]]:
+        """A webhook's deliveries as the caller may see them: one about an item the caller
+        cannot read (now) is left out, as everywhere else; test deliveries name no item.
+        The list and the lookup (redeliver) both start here, so what the list hides is not
+        found (404) either."""
         about = (WebhookDelivery.resource_type, WebhookDelivery.resource_id)
         shown = or_(
             WebhookDelivery.resource_type.is_(None),
             feed.readable(self.session, self.principal, resources, about),
         )
-        stmt = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id, shown)
-        keys = [WebhookDelivery.created_at, WebhookDelivery.id]
-        return keyset(self.session, stmt, keys, page)
+        return select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id, shown)
 
-    def delivery(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> WebhookDelivery | None:
-        stmt = select(WebhookDelivery).where(
-            WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.id == delivery_id
-        )
+    def deliveries(
+        self, webhook_id: uuid.UUID, page: PageSlice, resources: Sequence[str]
+    ) -> tuple[list[WebhookDelivery], Key | None]:
+        keys = [WebhookDelivery.created_at, WebhookDelivery.id]
+        return keyset(self.session, self.log(webhook_id, resources), keys, page)
+
+    def delivery(
+        self, webhook_id: uuid.UUID, delivery_id: uuid.UUID, resources: Sequence[str]
+    ) -> WebhookDelivery | None:
+        stmt = self.log(webhook_id, resources).where(WebhookDelivery.id == delivery_id)
         return self.session.scalars(stmt).first()
 
 
 # The worker's queue.
 
 
-def active_states(session: Session, limit: int) -> list[WebhookState]:
-    """States of active webhooks, locked for this fan-out (others skip them on PostgreSQL)."""
-    stmt = (
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Pending, its time come, and no live worker holds it."""
+    return (
+        WebhookDelivery.status == DeliveryStatus.pending.value,
+        WebhookDelivery.next_attempt_at <= now,
+        or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until < now),
+    )
+
+
+def _behind(head: int) -> Select[tuple[WebhookState]]:
+    return (
         select(WebhookState)
         .join(Webhook, Webhook.id == WebhookState.webhook_id)
-        .where(Webhook.is_active.is_(True))
+        .where(Webhook.is_active.is_(True), WebhookState.last_position < head)
+    )
+
+
+def has_work(session: Session, head: int, now: datetime) -> bool:
+    """Whether a pass would do anything: a plain read, so an idle worker takes no lock."""
+    due = select(WebhookDelivery.id).where(*_due(now))
+    return bool(session.scalar(select(or_(_behind(head).exists(), due.exists()))))
+
+
+def behind(session: Session, head: int, limit: int) -> list[WebhookState]:
+    """States of active webhooks not yet fanned out up to `head`, locked for this fan-out
+    (others skip them on PostgreSQL)."""
+    stmt = (
+        _behind(head)
         .order_by(WebhookState.webhook_id)
         .limit(limit)
         .with_for_update(of=WebhookState, skip_locked=True)
@@ -68,10 +96,11 @@ def active_states(session: Session, limit: int) -> list[WebhookState]:
     return list(session.scalars(stmt))
 
 
-def events_after(session: Session, position: int, limit: int) -> list[ChangeEvent]:
+def events_between(session: Session, position: int, upto: int, limit: int) -> list[ChangeEvent]:
+    """Up to `limit` events in (position, upto], in feed order, whoever may read them."""
     stmt = (
         select(ChangeEvent)
-        .where(ChangeEvent.position > position)
+        .where(ChangeEvent.position > position, ChangeEvent.position <= upto)
         .order_by(ChangeEvent.position)
         .limit(limit)
     )
@@ -79,14 +108,9 @@ def events_after(session: Session, position: int, limit: int) -> list[ChangeEven
 
 
 def due(session: Session, now: datetime, limit: int) -> list[WebhookDelivery]:
-    """Pending deliveries whose time has come and that no live worker holds."""
     stmt = (
         select(WebhookDelivery)
-        .where(
-            WebhookDelivery.status == DeliveryStatus.pending.value,
-            WebhookDelivery.next_attempt_at <= now,
-            (WebhookDelivery.leased_until.is_(None)) | (WebhookDelivery.leased_until < now),
-        )
+        .where(*_due(now))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -94,8 +118,32 @@ def due(session: Session, now: datetime, limit: int) -> list[WebhookDelivery]:
     return list(session.scalars(stmt))
 
 
+def pending(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, WebhookDelivery]:
+    """These deliveries, if still pending, locked to be settled (in id order: no deadlock)."""
+    stmt = (
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.id.in_(ids),
+            WebhookDelivery.status == DeliveryStatus.pending.value,
+        )
+        .order_by(WebhookDelivery.id)
+        .with_for_update()
+    )
+    return {d.id: d for d in session.scalars(stmt)}
+
+
 def state(session: Session, webhook_id: uuid.UUID) -> WebhookState | None:
     return session.get(WebhookState, webhook_id, with_for_update=True)
+
+
+def reset_failures(session: Session, webhook_id: uuid.UUID) -> None:
+    """A webhook's run of failures is over; a row already at 0 is not written (nor locked)."""
+    session.execute(
+        update(WebhookState)
+        .where(WebhookState.webhook_id == webhook_id, WebhookState.consecutive_failures != 0)
+        .values(consecutive_failures=0)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def fail_pending(session: Session, webhook_id: uuid.UUID, reason: str) -> None:

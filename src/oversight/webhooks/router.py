@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import Path, Request
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import WebhooksRead, WebhooksWrite
@@ -11,9 +11,8 @@ from oversight.errors import responses
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion, TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes, resource_router
 from oversight.web.session import SessionDep
 from oversight.webhooks import service
 from oversight.webhooks.models import Webhook
@@ -25,11 +24,7 @@ from oversight.webhooks.schemas import (
     WebhookUpdate,
 )
 
-router = APIRouter(
-    prefix="/webhooks",
-    tags=["Webhooks"],
-    generate_unique_id_function=ids("webhooks", "webhooks", "webhook"),
-)
+router = resource_router("/webhooks", "Webhooks", "webhook")
 
 WHO = (
     "An agency admin, or a partner system of the agency with the scope; another agency's "
@@ -47,6 +42,9 @@ def _with_secret(pair: tuple[Webhook, str]) -> WebhookSecret:
     return WebhookSecret.model_validate(
         WebhookRead.model_validate(webhook).model_dump() | {"secret": secret}
     )
+
+
+webhook_routes = ItemRoutes(router, "webhook_id", WebhooksWrite, WebhookSecret, show=_with_secret)
 
 
 @router.post(
@@ -89,17 +87,14 @@ def list_webhooks(session: SessionDep, principal: WebhooksRead, page: PageDep) -
     )
 
 
-@router.get(
-    "/{webhook_id}",
-    response_model=WebhookRead,
+webhook_routes.get(
+    service.get,
+    WebhooksRead,
+    answer=WebhookRead,
+    show=WebhookRead.model_validate,
     summary="Read a webhook",
     description=f"Scope `webhooks:read`. {WHO} Sets `ETag`.",
-    responses=responses(401, 403, 404),
 )
-def get_webhook(
-    webhook_id: Id, session: SessionDep, principal: WebhooksRead, tagged: TaggedDep
-) -> WebhookRead:
-    return tagged(WebhookRead.model_validate(service.get(session, principal, webhook_id)))
 
 
 @router.patch(
@@ -125,30 +120,21 @@ def update_webhook(
     return tagged(WebhookRead.model_validate(changed))
 
 
-@router.delete(
-    "/{webhook_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
+webhook_routes.delete(
+    "delete_webhook",
+    service.delete,
     summary="Delete a webhook",
     description=f"Scope `webhooks:write`. {WHO} Needs `If-Match`. Its pending deliveries go "
     "with it.",
     responses=responses(401, 403, 404, 412, 428),
 )
-def delete_webhook(
-    webhook_id: Id, session: SessionDep, principal: WebhooksWrite, expected_version: ExpectedVersion
-) -> Response:
-    service.delete(session, principal, webhook_id, expected_version)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-lifecycle(
-    router,
+webhook_routes.step(
+    "POST",
     "/{webhook_id}/rotate-secret",
-    name="rotate_secret",
-    id_param="webhook_id",
-    principal=WebhooksWrite,
-    step=service.rotate_secret,
-    answer=WebhookSecret,
-    show=_with_secret,
+    "rotate_secret",
+    service.rotate_secret,
     summary="Rotate the signing secret",
     description=f"Scope `webhooks:write`. {WHO} The new `secret` is in this response only; "
     "every delivery from now on is signed with it. `If-Match` is checked when sent.",

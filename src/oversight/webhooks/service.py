@@ -173,7 +173,9 @@ def redeliver(
         delivery_id = uuid.UUID(delivery_ref)
     except ValueError:
         delivery_id = None
-    found = _repo(session, principal).delivery(webhook.id, delivery_id) if delivery_id else None
+    repo = _repo(session, principal)
+    resources = readable_resources(principal)
+    found = repo.delivery(webhook.id, delivery_id, resources) if delivery_id else None
     if found is None:
         raise NotFound(f"No delivery {delivery_ref} of webhook {webhook_id}")
     found.status = DeliveryStatus.pending.value
