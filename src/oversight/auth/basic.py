@@ -13,9 +13,13 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
 from oversight.audit.recorder import set_actor
-from oversight.auth import repository
-from oversight.auth.grants import BAD_CLIENT, Caller, failed_clients_refusal, note_failed_client
-from oversight.auth.passwords import secret_matches
+from oversight.auth.grants import (
+    BAD_CLIENT,
+    Caller,
+    checked_client,
+    failed_clients_refusal,
+    note_failed_client,
+)
 from oversight.auth.principal import Principal, claims_of, load_principal, oauth2
 from oversight.auth.scopes import Scope
 from oversight.db import keep_on_rollback
@@ -37,10 +41,8 @@ def service_account(session: Session, caller: Caller, client_id: str, secret: st
     refused = failed_clients_refusal(session, caller)
     if refused is not None:
         raise refused
-    found = repository.client_of(session, client_id)
-    sa, agency = found if found else (None, None)
-    ok = secret_matches(secret, sa.secret_hash if sa else None)
-    if not ok or sa is None or agency is None or not sa.is_active or agency.status != "active":
+    sa, _, ok = checked_client(session, client_id, secret)
+    if not ok:
         sa_id = sa.id if sa else None
         keep_on_rollback(session, lambda s: note_failed_client(s, caller, client_id, sa_id))
         raise Unauthorized(BAD_CLIENT, headers={"WWW-Authenticate": CHALLENGE})

@@ -8,6 +8,7 @@ refusal instead of raising it, so what it counted and recorded is committed with
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -128,10 +129,8 @@ def client_credentials(
     refused = rate_limited(session, caller) or failed_clients_refusal(session, caller)
     if refused is not None:
         return refused
-    found = repository.client_of(session, client_id)
-    sa, agency = found if found else (None, None)
-    ok = secret_matches(client_secret, sa.secret_hash if sa else None)
-    if not ok or sa is None or agency is None or not sa.is_active or agency.status != "active":
+    sa, agency, ok = checked_client(session, client_id, client_secret)
+    if not ok:
         note_failed_client(session, caller, client_id, sa.id if sa else None)
         return OAuthError("invalid_client", BAD_CLIENT, status=401)
     actor = Actor("service", str(sa.id), str(sa.agency_id))
@@ -148,15 +147,30 @@ def client_credentials(
         actor=actor,
         changes={"grant_type": "client_credentials", "scope": scope},
     )
-    token = caller.codec.issue(
-        sub=sa.id,
-        kind="service",
-        agency=sa.agency_id,
-        scope=scope,
-        ver=sa.token_version,
-        aver=agency.token_version,
-    )
+    token = issue(caller, "service", sa, scope, agency.token_version)
     return TokenGrant(access_token=token, expires_in=caller.codec.expires_in, scope=scope)
+
+
+def checked_client(session: Session, client_id: str, secret: str) -> tuple[Any, Any, bool]:
+    """The partner system the id names, its agency, and whether the secret matches and both
+    are active (the secret is checked even for an unknown id: timing tells nothing)."""
+    found = repository.client_of(session, client_id)
+    sa, agency = found if found else (None, None)
+    ok = secret_matches(secret, sa.secret_hash if sa else None)
+    active = sa is not None and agency is not None and sa.is_active and agency.status == "active"
+    return sa, agency, ok and active
+
+
+def issue(caller: Caller, kind: str, holder: Any, scope: str, agency_version: int) -> str:
+    """An access token for a user or partner system (`holder`), of the versions that revoke it."""
+    return caller.codec.issue(
+        sub=holder.id,
+        kind=kind,
+        agency=holder.agency_id,
+        scope=scope,
+        ver=holder.token_version,
+        aver=agency_version,
+    )
 
 
 def failed_clients_refusal(session: Session, caller: Caller) -> ProblemError | None:
@@ -202,16 +216,8 @@ def user_grant(
             expires_at=utcnow() + timedelta(days=caller.settings.refresh_token_days),
         )
     )
-    access = caller.codec.issue(
-        sub=user.id,
-        kind="user",
-        agency=user.agency_id,
-        scope=scope,
-        ver=user.token_version,
-        aver=agency_version,
-    )
     return TokenGrant(
-        access_token=access,
+        access_token=issue(caller, "user", user, scope, agency_version),
         expires_in=caller.codec.expires_in,
         scope=scope,
         refresh_token=refresh_token,

@@ -139,12 +139,7 @@ async def token(
         grant = answer(
             await in_unit(request, lambda s: user_grants.refresh(s, caller, presented, requested))
         )
-    return TokenResponse(
-        access_token=grant.access_token,
-        expires_in=grant.expires_in,
-        scope=grant.scope,
-        refresh_token=grant.refresh_token,
-    )
+    return TokenResponse.model_validate(grant, from_attributes=True)
 
 
 @router.post(
@@ -161,7 +156,7 @@ async def token(
 )
 def revoke(
     session: SessionDep,
-    token: Annotated[str, Form(max_length=512)],
+    token: Annotated[str, Form(min_length=1, max_length=512)],
     token_type_hint: Annotated[str | None, Form(max_length=32)] = None,
 ) -> dict[str, str]:
     revocation.revoke_refresh_token(session, token)

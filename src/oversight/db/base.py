@@ -1,7 +1,10 @@
 """The declarative base and the column types every model shares (UTC times, JSON documents)."""
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
@@ -18,8 +21,27 @@ NAMING_CONVENTION = {
 }
 
 
+# How far `utcnow` runs behind the real clock: zero, except inside `clock_from` below.
+_shift: ContextVar[timedelta] = ContextVar("utcnow_shift", default=timedelta(0))
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _shift.get()
+
+
+@contextmanager
+def clock_from(start: datetime) -> Iterator[None]:
+    """Within the block, `utcnow` starts at `start` and runs on from there as time passes.
+
+    Every timestamp the application writes (rows, audit records, change events, TAXII
+    versions) comes from `utcnow`, so what is done in the block is dated `start` onwards,
+    consistently everywhere: how the demo set tells its story in the months before today.
+    """
+    token = _shift.set(start - datetime.now(UTC))
+    try:
+        yield
+    finally:
+        _shift.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -5,33 +5,45 @@ sees a different set: the police member sees its agency's AMBER+STRICT notes, th
 see the Office 365 bulletin addressed to them, the ROCU member the RED one naming them, and
 everyone signed in the CLEAR and GREEN ones. Indicators use documentation address ranges
 and `.example` domains; the CVEs are real, public advisories.
+
+Each step is dated in the months before the day of loading (`clock_from`), so the rows, their
+revisions and acknowledgements, the audit trail, the change feed and the TAXII versions all
+carry the same story's dates: the first bulletins were published before the board met (some
+ten weeks ago, see `meetings`), the rest between the board and the later meeting two weeks
+ago, and one is still a draft begun since.
 """
 
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.actions import clock
 from oversight.audit.recorder import set_actor
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
 from oversight.bulletins import samples, service
 from oversight.bulletins.schemas import BulletinCreate, BulletinUpdate
+from oversight.db import clock_from
 from oversight.demo.identity import Identity
 from oversight.users.models import User
 
 POLICE = "editor@police.example"
 CRC = "editor@crc.example"
 
-# (author, create fields, publish?, then: edit fields | "withdraw: reason" | None)
-BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
+# (author, create fields, days ago it was written, days ago it was published (None: a draft),
+#  then: (days ago, edit fields | "withdraw: reason") | None), in the days before loading.
+BULLETINS: list[tuple[str, dict[str, Any], int, int | None, Any]] = [
     (
         POLICE,
         samples.RANSOMWARE | {"tlp": "CLEAR"},
-        True,
-        {"indicators_add": samples.UPDATE_EDIT["indicators"][-1]},
+        97,
+        96,
+        (82, {"indicators_add": samples.UPDATE_EDIT["indicators"][-1]}),
     ),
-    (CRC, samples.CREATE_GREEN, True, None),
+    (CRC, samples.CREATE_GREEN, 90, 89, None),
     (
         POLICE,
         {
@@ -52,14 +64,16 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "recommended_actions": ["Search web servers for unexpected .aspx files"],
             "tlp": "AMBER",
         },
-        True,
+        61,
+        60,
         None,
     ),
     (
         POLICE,
         {key: value for key, value in samples.CREATE_AMBER.items() if key != "recipient_agencies"}
         | {"recipients": ["county-council", "eastvale-council", "westmoor-council"]},
-        True,
+        48,
+        47,
         None,
     ),
     (
@@ -74,7 +88,8 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "indicators": [{"type": "ipv4", "value": "198.51.100.88"}],
             "tlp": "AMBER+STRICT",
         },
-        True,
+        35,
+        34,
         None,
     ),
     (
@@ -90,7 +105,8 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "tlp": "AMBER+STRICT",
             "recipients": ["rocu"],
         },
-        True,
+        28,
+        27,
         None,
     ),
     (
@@ -105,7 +121,8 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "tlp": "RED",
             "named": ["member@rocu.example"],
         },
-        True,
+        22,
+        21,
         None,
     ),
     (
@@ -119,7 +136,8 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "sectors": ["charity"],
             "tlp": "GREEN",
         },
-        False,
+        6,
+        None,
         None,
     ),
     (
@@ -134,9 +152,18 @@ BULLETINS: list[tuple[str, dict[str, Any], bool, Any]] = [
             "indicators": [{"type": "url", "value": "http://invoice-view.example/doc"}],
             "tlp": "GREEN",
         },
-        True,
-        "withdraw: Superseded by the Office 365 bulletin",
+        71,
+        70,
+        (46, "withdraw: Superseded by the Office 365 bulletin"),
     ),
+]
+
+
+# The councils confirm receipt of the Office 365 bulletin addressed to them: (email, days ago).
+OFFICE_365 = 3
+ACKNOWLEDGED: list[tuple[str, int]] = [
+    ("member@county.example", 46),
+    ("member@eastvale.example", 44),
 ]
 
 
@@ -148,10 +175,18 @@ def _principal(session: Session, email: str) -> Principal:
     return principal
 
 
+def _at(today: date, days_ago: int, hour: int) -> datetime:
+    return datetime.combine(today - timedelta(days=days_ago), time(hour, 0), tzinfo=UTC)
+
+
 def load(session: Session, ident: Identity) -> list[dict[str, str]]:
-    """Create the bulletins in the caller's transaction; answers their titles and TLPs."""
-    out: list[dict[str, Any]] = []
-    for author, fields, publish, then in BULLETINS:
+    """Create the bulletins in the caller's transaction, each step at its day in the story;
+    answers their titles and TLPs."""
+    today = clock.today()
+    made: list[Any] = [None] * len(BULLETINS)
+    steps: list[tuple[datetime, Callable[[], None]]] = []
+
+    def write(i: int, author: str, fields: dict[str, Any], written: date) -> None:
         fields = dict(fields)
         slugs = fields.pop("recipients", [])
         emails = fields.pop("named", [])
@@ -159,29 +194,50 @@ def load(session: Session, ident: Identity) -> list[dict[str, str]]:
         fields["recipient_users"] = [
             session.scalars(select(User.id).where(User.email == e)).one() for e in emails
         ]
+        if "review_by" in fields:  # half a year after it was written
+            fields["review_by"] = written + timedelta(days=182)
+        made[i] = service.create(
+            session, _principal(session, author), BulletinCreate.model_validate(fields)
+        )
+
+    def publish(i: int, author: str) -> None:
+        made[i] = service.publish(session, _principal(session, author), made[i].id, made[i].version)
+
+    def then(i: int, author: str, fields: dict[str, Any], step: Any) -> None:
         writer = _principal(session, author)
-        bulletin = service.create(session, writer, BulletinCreate.model_validate(fields))
-        if publish:
-            bulletin = service.publish(session, writer, bulletin.id, bulletin.version)
-        if isinstance(then, dict):
-            added = then["indicators_add"]
+        bulletin = made[i]
+        if isinstance(step, dict):
+            added = step["indicators_add"]
             update = BulletinUpdate(indicators=[*fields.get("indicators", []), added])
-            bulletin = service.update(session, writer, bulletin.id, update, bulletin.version)
-        elif isinstance(then, str):
-            reason = then.removeprefix("withdraw: ")
-            bulletin = service.withdraw(session, writer, bulletin.id, reason, bulletin.version)
-        out.append(
-            {
-                "id": bulletin.id,
-                "title": bulletin.title,
-                "tlp": bulletin.tlp,
-                "status": bulletin.status,
-            }
+            made[i] = service.update(session, writer, bulletin.id, update, bulletin.version)
+        else:
+            reason = step.removeprefix("withdraw: ")
+            made[i] = service.withdraw(session, writer, bulletin.id, reason, bulletin.version)
+
+    def acknowledge(email: str) -> None:
+        principal = _principal(session, email)
+        service.acknowledge(session, principal, made[OFFICE_365].id, "Passed to our IT provider")
+
+    for i, (author, fields, written, published, after) in enumerate(BULLETINS):
+        day = today - timedelta(days=written)
+        steps.append(
+            (_at(today, written, 9), lambda i=i, a=author, f=fields, d=day: write(i, a, f, d))
         )
-    # The councils confirm receipt of the Office 365 bulletin addressed to them.
-    office = out[3]["id"]
-    for email in ("member@county.example", "member@eastvale.example"):
-        service.acknowledge(
-            session, _principal(session, email), office, "Passed to our IT provider"
-        )
+        if published is not None:
+            steps.append((_at(today, published, 11), lambda i=i, a=author: publish(i, a)))
+        if after is not None:
+            days_ago, step = after
+            steps.append(
+                (
+                    _at(today, days_ago, 14),
+                    lambda i=i, a=author, f=fields, s=step: then(i, a, f, s),
+                )
+            )
+    for email, days_ago in ACKNOWLEDGED:
+        steps.append((_at(today, days_ago, 15), lambda e=email: acknowledge(e)))
+    # In the order of the story, so the audit trail and the feeds read forwards in time.
+    for when, step in sorted(steps, key=lambda s: s[0]):
+        with clock_from(when):
+            step()
+    out = [{"id": b.id, "title": b.title, "tlp": b.tlp, "status": b.status} for b in made]
     return [{k: str(v) for k, v in b.items()} for b in out]

@@ -80,6 +80,8 @@ operation names the scope it needs; a token without it answers **403**.
 
 - **Errors** are RFC 9457 problem details (`application/problem+json`) with a `request_id`
   to quote when you report a problem; a 422 lists the fields in `errors`.
+- **Text** is UTF-8 and may hold any character but NUL (U+0000), which no field needs and
+  PostgreSQL cannot store: a body with one answers 422, a path or query string with one 400.
 - **Lists** are newest first and paged by cursor: pass `limit` (1 to 200, default 50) and the
   `next_cursor` of the previous page as `cursor`; the `Link` header points to the next page.
 - **Versions**: a read returns `ETag: "<version>"`; send it back as `If-Match` to change the

@@ -1,5 +1,6 @@
 """What a client generator needs beyond the routes: the servers, every response header the
-API sends, the 429 and 503 any call may meet, and links from each create to the item's read.
+API sends, the 429 and 503 any call may meet, and links from each create, read and list to
+every operation on the item.
 """
 
 import re
@@ -62,24 +63,134 @@ def _headers(doc: dict[str, Any], op: dict[str, Any]) -> None:
         headers.update({name: HEADERS[name] for name in sorted(named) if name not in headers})
 
 
+def _success(op: dict[str, Any]) -> dict[str, Any] | None:
+    return next((r for status, r in op.get("responses", {}).items() if status[0] == "2"), None)
+
+
+def _link(target: dict[str, Any], parameters: dict[str, str], description: str) -> dict[str, Any]:
+    return {
+        "operationId": target["operationId"],
+        "parameters": parameters,
+        "description": description,
+    }
+
+
+def _add(response: dict[str, Any] | None, name: str, link: dict[str, Any]) -> None:
+    if response is not None:
+        response.setdefault("links", {})[name] = link
+
+
+# Links no path names: (from, to, parameters, description), by operationId.
+_FURTHER: list[tuple[str, str, dict[str, str], str]] = [
+    (
+        "webhooks.test",
+        "webhooks.redeliver_delivery",
+        {"webhook_id": "$request.path.webhook_id", "delivery_id": "$response.body#/id"},
+        "Deliver the test event again",
+    ),
+    (
+        "webhooks.list_deliveries",
+        "webhooks.redeliver_delivery",
+        {"webhook_id": "$request.path.webhook_id", "delivery_id": "$response.body#/items/0/id"},
+        "Deliver the first listed event again",
+    ),
+    *[
+        (
+            "taxii.collections",
+            f"taxii.{target}",
+            {"collection_id": "$response.body#/collections/0/id"},
+            "The first collection",
+        )
+        for target in ("collection", "objects", "manifest")
+    ],
+    *[
+        (
+            f"taxii.{source}",
+            f"taxii.{target}",
+            {
+                "collection_id": "$request.path.collection_id",
+                "object_id": "$response.body#/objects/0/id",
+            },
+            "The first object on the page",
+        )
+        for source in ("objects", "manifest")
+        for target in ("get_object", "object_versions")
+    ],
+]
+
+
 def _links(doc: dict[str, Any]) -> None:
-    """From each create to the read of what it created (`$response.body#/id`)."""
+    """From each create, each read and each list to every operation on the item (by its id,
+    `$response.body#/id`, the read's own path, or the list's first item), and between the
+    operations that name an item no create answers with (webhook deliveries, TAXII objects):
+    a client (or a stateful test) follows them from what it made to all it can do with it."""
     paths = doc.get("paths", {})
+    ops = {
+        op["operationId"]: (path, op)
+        for path, item in paths.items()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
     for path, item in paths.items():
         created = item.get("post", {}).get("responses", {}).get("201")
         if not created:
             continue
         for other, other_item in paths.items():
             match = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", other)
+            if not match:
+                continue
+            key = match.group(1)
             read = other_item.get("get")
-            if match and read:
-                created["links"] = {
-                    "read": {
-                        "operationId": read["operationId"],
-                        "parameters": {match.group(1): "$response.body#/id"},
-                        "description": "Read what was created",
-                    }
-                }
+            targets = [
+                op
+                for target_path, op in ops.values()
+                if (target_path == other or target_path.startswith(other + "/"))
+                and re.findall(r"\{(\w+)\}", target_path) == [key]
+            ]
+            listed = item.get("get")
+            pages = listed is not None and "items" in _schema_of(doc, _success(listed) or {}).get(
+                "properties", {}
+            )
+            for op in targets:
+                name = "read" if op is read else op["operationId"]
+                # The version to change, where the operation takes one: the answer's `ETag`.
+                tagged = any(p.get("name") == "If-Match" for p in op.get("parameters", []))
+                etag = {"If-Match": "$response.header.ETag"} if tagged else {}
+                _add(
+                    created,
+                    name,
+                    _link(op, {key: "$response.body#/id", **etag}, "On what was created"),
+                )
+                if read is not None and op is not read:
+                    _add(
+                        _success(read),
+                        name,
+                        _link(op, {key: f"$request.path.{key}", **etag}, "On it"),
+                    )
+                if pages:
+                    version = {"If-Match": '"{$response.body#/items/0/version}"'} if tagged else {}
+                    _add(
+                        _success(listed),
+                        name,
+                        _link(
+                            op,
+                            {key: "$response.body#/items/0/id", **version},
+                            "On the first listed",
+                        ),
+                    )
+    for source, target, parameters, description in _FURTHER:
+        if source in ops and target in ops:
+            link = _link(ops[target][1], parameters, description)
+            _add(_success(ops[source][1]), target, link)
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    """A required parameter is never null: `string | null` becomes `string`."""
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
 
 
 def for_integrators(doc: dict[str, Any]) -> None:
@@ -88,6 +199,11 @@ def for_integrators(doc: dict[str, Any]) -> None:
         for op in item.values():
             if not isinstance(op, dict) or "responses" not in op:
                 continue
+            if "428" in op["responses"]:  # answered when If-Match is missing: it is required
+                for parameter in op.get("parameters", []):
+                    if parameter.get("name") == "If-Match":
+                        parameter["required"] = True
+                        _not_null(parameter["schema"])
             if path.startswith("/api/"):
                 op["responses"].setdefault("429", _busy(429))
                 op["responses"].setdefault("503", _busy(503))

@@ -1,9 +1,11 @@
 """HTTP for the TAXII 2.1 feed (contract §13): discovery, the API root, the one collection,
 its objects, versions and manifest, read-only, as `application/taxii+json;version=2.1`."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from oversight.auth.basic import FeedReader
@@ -63,9 +65,6 @@ router = APIRouter(
 )
 
 Collection_ = Annotated[str, Path(description=f"`{service.COLLECTION_ID}`")]
-ObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.object_filters)]
-OneObjectFiltersDep = Annotated[ObjectFilters, Depends(wire.one_object_filters)]
-VersionFiltersDep = Annotated[ObjectFilters, Depends(wire.version_filters)]
 
 THREAT_BULLETINS = Collection(
     id=service.COLLECTION_ID,
@@ -133,86 +132,96 @@ def collection(collection_id: Collection_, principal: FeedReader) -> Collection:
     return THREAT_BULLETINS
 
 
-@router.get(
+def _in_collection(collection_id: Collection_) -> tuple[str, ...]:
+    return (collection_id,)
+
+
+def _object(collection_id: Collection_, object_id: str) -> tuple[str, ...]:
+    return (collection_id, object_id)
+
+
+def _paged(
+    path: str,
+    name: str,
+    model: type[Any],
+    where: Callable[..., tuple[str, ...]],
+    filters: Callable[..., ObjectFilters],
+    fetch: Callable[..., service.Rows],
+    render: Callable[[list[Any], str | None], Response],
+    **doc: Any,
+) -> None:
+    """`GET path`: a page of `fetch(session, principal, *where, filters, page)`, rendered
+    with its `next` token; the path names the collection (and the object)."""
+
+    def endpoint(
+        at: Annotated[tuple[str, ...], Depends(where)],
+        session: SessionDep,
+        principal: FeedReader,
+        f: Annotated[ObjectFilters, Depends(filters)],
+        page: wire.PagingDep,
+    ) -> Response:
+        rows, last = fetch(session, principal, *at, f, page.slice(principal, f))
+        return render(rows, page.next_token(principal, f, last))
+
+    responses = {**_ok(model), **COMMON}
+    router.add_api_route(
+        path, endpoint, name=name, response_model=model, responses=responses, **doc
+    )
+
+
+_paged(
     "/oversight/collections/{collection_id}/objects/",
-    response_model=Envelope,
+    "objects",
+    Envelope,
+    _in_collection,
+    wire.object_filters,
+    service.objects,
+    wire.envelope,
     summary="STIX objects of the collection",
     description="Oldest first by `date_added`; `match[version]` is `last` unless given. "
     "`added_after` is exclusive and `date_added` strictly increases in the collection, so "
     "paging by `next` or by `added_after` never skips or repeats a version. Only what "
     "`GET /api/v1/bulletins` shows the caller (drafts aside) is served." + READERS,
-    responses={**_ok(Envelope), **COMMON},
 )
-def objects(
-    request: Request,
-    collection_id: Collection_,
-    session: SessionDep,
-    principal: FeedReader,
-    f: ObjectFiltersDep,
-    page: wire.PagingDep,
-) -> Response:
-    rows, last = service.objects(session, principal, collection_id, f, page.slice(principal, f))
-    return wire.envelope(rows, page.next_token(principal, f, last))
 
 
-@router.get(
+_paged(
     "/oversight/collections/{collection_id}/manifest/",
-    response_model=Manifest,
+    "manifest",
+    Manifest,
+    _in_collection,
+    wire.object_filters,
+    service.manifest,
+    wire.manifest,
     summary="Manifest of the collection",
     description="What the objects endpoint would serve, without the objects: id, "
     "`date_added`, version and media type of each." + READERS,
-    responses={**_ok(Manifest), **COMMON},
 )
-def manifest(
-    collection_id: Collection_,
-    session: SessionDep,
-    principal: FeedReader,
-    f: ObjectFiltersDep,
-    page: wire.PagingDep,
-) -> Response:
-    rows, last = service.manifest(session, principal, collection_id, f, page.slice(principal, f))
-    return wire.manifest(rows, page.next_token(principal, f, last))
 
 
-@router.get(
+_paged(
     "/oversight/collections/{collection_id}/objects/{object_id}/",
-    response_model=Envelope,
+    "get_object",
+    Envelope,
+    _object,
+    wire.one_object_filters,
+    service.object_versions,
+    wire.envelope,
     summary="One STIX object",
     description="Its versions (`match[version]` is `last` unless given); 404 for an object "
     "the caller may not read, as for one that does not exist." + READERS,
-    responses={**_ok(Envelope), **COMMON},
 )
-def get_object(
-    collection_id: Collection_,
-    object_id: str,
-    session: SessionDep,
-    principal: FeedReader,
-    f: OneObjectFiltersDep,
-    page: wire.PagingDep,
-) -> Response:
-    rows, last = service.object_versions(
-        session, principal, collection_id, object_id, f, page.slice(principal, f)
-    )
-    return wire.envelope(rows, page.next_token(principal, f, last))
 
 
-@router.get(
+_paged(
     "/oversight/collections/{collection_id}/objects/{object_id}/versions/",
-    response_model=Versions,
+    "object_versions",
+    Versions,
+    _object,
+    wire.version_filters,
+    partial(service.object_versions, bodies=False),
+    wire.versions,
     summary="Versions of one STIX object",
     description="Each version's `modified`, oldest first; 404 for an object the caller may "
     "not read." + READERS,
-    responses={**_ok(Versions), **COMMON},
 )
-def object_versions(
-    collection_id: Collection_,
-    object_id: str,
-    session: SessionDep,
-    principal: FeedReader,
-    f: VersionFiltersDep,
-    page: wire.PagingDep,
-) -> Response:
-    rows, last = service.object_versions(
-        session, principal, collection_id, object_id, f, page.slice(principal, f), bodies=False
-    )
-    return wire.versions(rows, page.next_token(principal, f, last))

@@ -27,6 +27,17 @@ MAX_LIMIT = 1000
 _TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _VERSION_WORDS = frozenset({"last", "first", "all"})
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# The same rules as patterns, so the OpenAPI document states them: comma-separated lists.
+_TYPE_ITEM = r"[a-z0-9][a-z0-9-]{0,39}"
+TYPES_PATTERN = rf"^{_TYPE_ITEM}(,{_TYPE_ITEM})*$"
+_YEAR = r"([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+_MONTH_DAY = (
+    r"((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
+    r"|02-(0[1-9]|1\d|2[0-9]))"
+)
+_TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z"
+_VERSION_ITEM = rf"(last|first|all|{_YEAR}-{_MONTH_DAY}T{_TIME})"
+VERSIONS_PATTERN = rf"^{_VERSION_ITEM}(,{_VERSION_ITEM})*$"
 
 
 class TaxiiResponse(JSONResponse):
@@ -74,29 +85,38 @@ def _versions(value: str | None) -> tuple[list[str], list[datetime]]:
         if item in _VERSION_WORDS:
             words.append(item)
         elif _TS.match(item):
-            moments.append(datetime.fromisoformat(item.replace("Z", "+00:00")))
+            try:
+                moments.append(datetime.fromisoformat(item.replace("Z", "+00:00")))
+            except ValueError:  # 29 February of a year that has none
+                raise BadRequest(f"match[version]: {item} is not a moment that exists") from None
         else:
             raise BadRequest("match[version] takes last, first, all or a timestamp")
     return words, moments
 
 
+AddedAfter = Annotated[
+    Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
+]
+MatchVersion = Annotated[
+    str | None,
+    Query(
+        alias="match[version]",
+        max_length=1000,
+        pattern=VERSIONS_PATTERN,
+        description="last (default), first, all, or the `modified` timestamp of a version",
+    ),
+]
+MatchSpecVersion = Annotated[str | None, Query(alias="match[spec_version]", max_length=100)]
+
+
 def object_filters(
-    added_after: Annotated[
-        Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
-    ] = None,
+    added_after: AddedAfter = None,
     match_id: Annotated[str | None, Query(alias="match[id]", max_length=4000)] = None,
-    match_type: Annotated[str | None, Query(alias="match[type]", max_length=1000)] = None,
-    match_version: Annotated[
-        str | None,
-        Query(
-            alias="match[version]",
-            max_length=1000,
-            description="last (default), first, all, or the `modified` timestamp of a version",
-        ),
+    match_type: Annotated[
+        str | None, Query(alias="match[type]", max_length=1000, pattern=TYPES_PATTERN)
     ] = None,
-    match_spec_version: Annotated[
-        str | None, Query(alias="match[spec_version]", max_length=100)
-    ] = None,
+    match_version: MatchVersion = None,
+    match_spec_version: MatchSpecVersion = None,
 ) -> ObjectFilters:
     types = _listed(match_type, "type")
     if not all(_TYPE.match(t) for t in types):
@@ -113,37 +133,16 @@ def object_filters(
 
 
 def one_object_filters(
-    added_after: Annotated[
-        Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
-    ] = None,
-    match_version: Annotated[
-        str | None,
-        Query(
-            alias="match[version]",
-            max_length=1000,
-            description="last (default), first, all, or the `modified` timestamp of a version",
-        ),
-    ] = None,
-    match_spec_version: Annotated[
-        str | None, Query(alias="match[spec_version]", max_length=100)
-    ] = None,
+    added_after: AddedAfter = None,
+    match_version: MatchVersion = None,
+    match_spec_version: MatchSpecVersion = None,
 ) -> ObjectFilters:
-    words, moments = _versions(match_version)
-    return ObjectFilters(
-        added_after=added_after,
-        versions=words,
-        spec_versions=_listed(match_spec_version, "spec_version"),
-        moments=moments,
-    )
+    """The filters of one object's versions: those of the objects list but its id and type."""
+    return object_filters(added_after, None, None, match_version, match_spec_version)
 
 
 def version_filters(
-    added_after: Annotated[
-        Timestamp | None, Query(description="Only versions added after this moment (exclusive)")
-    ] = None,
-    match_spec_version: Annotated[
-        str | None, Query(alias="match[spec_version]", max_length=100)
-    ] = None,
+    added_after: AddedAfter = None, match_spec_version: MatchSpecVersion = None
 ) -> ObjectFilters:
     return ObjectFilters(
         added_after=added_after,

@@ -1,7 +1,8 @@
-"""The timestamps the API takes: RFC 3339 with a time zone, within the calendar, in UTC."""
+"""The timestamps the API takes: RFC 3339 with a time zone, within the calendar, in UTC; and
+the days it takes in a query string, written YYYY-MM-DD."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
@@ -30,3 +31,18 @@ def _utc(value: datetime) -> datetime:
 
 
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_utc)]
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic alone would also take `0` as a Unix time."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise ValueError("must be a day written YYYY-MM-DD, e.g. 2026-11-27")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
