@@ -1,6 +1,7 @@
 """Typed errors raised by services; `web.problems` renders them, once, as RFC 9457
 problem+json."""
 
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -10,9 +11,23 @@ TOKEN_PATH = "/api/v1/auth/token"
 
 
 class ProblemError(Exception):
+    """An error answered as problem+json. A subclass names its status (`status=404`); its
+    title is then the status's phrase and its slug (`/problems/<slug>`) the title in lower
+    case with hyphens, unless it names them too."""
+
     status: int = 500
     title: str = "Internal Server Error"
     slug: str = "internal-error"
+
+    def __init_subclass__(
+        cls, status: int | None = None, title: str | None = None, slug: str | None = None, **kw: Any
+    ) -> None:
+        super().__init_subclass__(**kw)
+        if status is None:  # as its base, or as its own body says
+            return
+        cls.status = status
+        cls.title = title or HTTPStatus(status).phrase
+        cls.slug = slug or cls.title.lower().replace(" ", "-")
 
     def __init__(
         self,
@@ -27,57 +42,45 @@ class ProblemError(Exception):
         self.extra = extra or {}
 
 
-class BadRequest(ProblemError):
-    status, title, slug = 400, "Bad Request", "bad-request"
+class BadRequest(ProblemError, status=400): ...
 
 
-class Unauthorized(ProblemError):
-    status, title, slug = 401, "Unauthorized", "unauthorized"
-
+class Unauthorized(ProblemError, status=401):
     def __init__(self, detail: str = "Missing or invalid access token", **kw: Any) -> None:
         kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
         super().__init__(detail, **kw)
 
 
-class Forbidden(ProblemError):
-    status, title, slug = 403, "Forbidden", "forbidden"
+class Forbidden(ProblemError, status=403): ...
 
 
-class NotFound(ProblemError):
-    status, title, slug = 404, "Not Found", "not-found"
+class NotFound(ProblemError, status=404): ...
 
 
-class MethodNotAllowed(ProblemError):
-    status, title, slug = 405, "Method Not Allowed", "method-not-allowed"
+class MethodNotAllowed(ProblemError, status=405): ...
 
 
-class NotAcceptable(ProblemError):
-    status, title, slug = 406, "Not Acceptable", "not-acceptable"
+class NotAcceptable(ProblemError, status=406): ...
 
 
-class RequestTimeout(ProblemError):
-    status, title, slug = 408, "Request Timeout", "request-timeout"
+class RequestTimeout(ProblemError, status=408): ...
 
 
-class Conflict(ProblemError):
-    status, title, slug = 409, "Conflict", "conflict"
+class Conflict(ProblemError, status=409): ...
 
 
-class PreconditionFailed(ProblemError):
-    status, title, slug = 412, "Precondition Failed", "precondition-failed"
+class PreconditionFailed(ProblemError, status=412): ...
 
 
-class PayloadTooLarge(ProblemError):
-    status, title, slug = 413, "Payload Too Large", "payload-too-large"
+class PayloadTooLarge(ProblemError, status=413, title="Payload Too Large"): ...
 
 
-class UnsupportedMediaType(ProblemError):
-    status, title, slug = 415, "Unsupported Media Type", "unsupported-media-type"
+class UnsupportedMediaType(ProblemError, status=415): ...
 
 
-class Unprocessable(ProblemError):
-    status, title, slug = 422, "Unprocessable Content", "validation-error"
-
+class Unprocessable(
+    ProblemError, status=422, title="Unprocessable Content", slug="validation-error"
+):
     @classmethod
     def for_field(cls, field: str, msg: str, kind: str = "value_error") -> "Unprocessable":
         """A 422 about one body field, shaped like a validation error of the framework."""
@@ -87,16 +90,13 @@ class Unprocessable(ProblemError):
         )
 
 
-class PreconditionRequired(ProblemError):
-    status, title, slug = 428, "Precondition Required", "precondition-required"
+class PreconditionRequired(ProblemError, status=428): ...
 
 
-class TooManyRequests(ProblemError):
-    status, title, slug = 429, "Too Many Requests", "too-many-requests"
+class TooManyRequests(ProblemError, status=429): ...
 
 
-class ServiceUnavailable(ProblemError):
-    status, title, slug = 503, "Service Unavailable", "service-unavailable"
+class ServiceUnavailable(ProblemError, status=503): ...
 
 
 BY_STATUS: dict[int, type[ProblemError]] = {

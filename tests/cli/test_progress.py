@@ -44,7 +44,7 @@ def test_demo_tells_its_steps(oversight, fresh_db):
     assert json.loads(ran.out)["logins"]
     assert ran.err.splitlines() == [
         "demo: 1/4 agencies, people and a partner system",
-        "demo: 2/4 meetings and action items",
-        "demo: 3/4 bulletins",
+        "demo: 2/4 bulletins",
+        "demo: 3/4 meetings and action items",
         "demo: 4/4 incident and near-miss reports",
     ]

@@ -4,12 +4,15 @@
 """
 
 import uuid
-from typing import Protocol, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import RESERVED_ROLES
+from oversight.db.versions import match_version, require_version
 from oversight.errors import Forbidden, NotFound, Unprocessable
 
 
@@ -50,18 +53,47 @@ def check_reserved(principal: Principal | None, roles: set[str] | frozenset[str]
 
 class AgencyScoped(Protocol):
     agency_id: uuid.UUID
+    version: int
 
 
 A = TypeVar("A", bound=AgencyScoped)
 
 
-def reachable(
-    session: Session, principal: Principal | None, model: type[A], item_id: uuid.UUID, missing: str
-) -> A:
-    """A user or partner system within the caller's reach; one outside it is not found,
+@dataclass(frozen=True)
+class Reach(Generic[A]):
+    """The people or partner systems within a caller's reach: one outside it is not found,
     like one that does not exist (an agency admin cannot tell another agency's people)."""
-    reach = managed_agency(principal)
-    item = session.get(model, item_id)
-    if item is None or (reach is not None and item.agency_id != reach):
-        raise NotFound(missing)
-    return item
+
+    model: type[A]
+    noun: str  # "user"
+    name: str  # what the command line also names one by: "email"
+    by_name: Callable[[Session, str], A | None]
+
+    def get(
+        self,
+        session: Session,
+        principal: Principal | None,
+        item_id: uuid.UUID,
+        expected_version: int | None = None,
+        *,
+        version_required: bool = False,
+    ) -> A:
+        """At the version named, if any (required for edits)."""
+        reach = managed_agency(principal)
+        item = session.get(self.model, item_id)
+        if item is None or (reach is not None and item.agency_id != reach):
+            raise NotFound(f"No such {self.noun}")
+        (require_version if version_required else match_version)(expected_version, item.version)
+        return item
+
+    def find(self, session: Session, principal: Principal | None, ref: str) -> A:
+        """By id or by name (the command line names them either way)."""
+        try:
+            return self.get(session, principal, uuid.UUID(ref))
+        except ValueError:
+            pass
+        item = self.by_name(session, ref)
+        reach = managed_agency(principal)
+        if item is None or (reach is not None and item.agency_id != reach):
+            raise NotFound(f"No {self.noun} with id or {self.name} {ref!r}")
+        return item

@@ -1,10 +1,9 @@
 """HTTP for action items (`/actions`) and their progress log (`/actions/{id}/updates`)."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 from fastapi.responses import JSONResponse
 
 from oversight.actions import clock, progress, samples, service
@@ -22,18 +21,17 @@ from oversight.actions.status import ActionStatus, Rag
 from oversight.auth.principal import ActionsRead, ActionsWrite
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.etag import ExpectedVersion
 from oversight.web.filters import AgencyFilter
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, resource_router
 from oversight.web.session import SessionDep
+from oversight.web.timestamps import Day
 
-router = APIRouter(
-    prefix="/actions",
-    tags=["Actions"],
-    generate_unique_id_function=ids("actions", "actions", "action"),
+router = resource_router("/actions", "Actions", "action")
+action_routes = ItemRoutes(
+    router, "action_id", ActionsWrite, ActionRead, show=lambda action: action
 )
 
 HIDDEN = "Answers 404 for an action the caller may not read, as for one that does not exist."
@@ -43,28 +41,15 @@ WHO = (
 )
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=ActionRead,
+action_routes.create(
+    service.create,
+    ActionCreate,
+    samples.CREATE_EXAMPLES,
     summary="Create an action item",
     description="An open action of the caller's agency, owned by `owner_agency_id`. Editors "
     f"and partner systems with `actions:write`. Its `tlp` and recipients decide who else may "
     f"read it; the owner agency always can. {LINKS} Accepts `Idempotency-Key`.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_action(
-    body: Annotated[ActionCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
-    session: SessionDep,
-    principal: ActionsWrite,
-    idem: IdempotencyDep,
-) -> JSONResponse:
-    return idem.respond(
-        session,
-        principal,
-        lambda: service.create(session, principal, body),
-        at=("get_action", "action_id"),
-    )
 
 
 @router.get(
@@ -89,7 +74,7 @@ def list_actions(
     meeting_id: uuid.UUID | None = None,
     bulletin_id: uuid.UUID | None = None,
     overdue: bool | None = None,
-    due_before: date | None = None,
+    due_before: Day | None = None,
     rag_status: Annotated[
         Rag | None, Query(description="Open actions of this RAG status (as `rag_status`)")
     ] = None,
@@ -113,21 +98,11 @@ def list_actions(
     return paging.respond(page, service.listing(session, principal, filters, page.slice))
 
 
-@router.get(
-    "/{action_id}",
-    response_model=ActionRead,
+action_routes.get(
+    service.get,
+    ActionsRead,
     summary="Read an action item",
     description=f"Scope `actions:read`. {HIDDEN} Sets `ETag`.",
-    responses=responses(401, 403, 404),
-)
-def get_action(
-    action_id: uuid.UUID, session: SessionDep, principal: ActionsRead, tagged: TaggedDep
-) -> ActionRead:
-    return tagged(service.get(session, principal, action_id))
-
-
-action_routes = ItemRoutes(
-    router, "action_id", ActionsWrite, ActionRead, show=lambda action: action
 )
 
 

@@ -9,8 +9,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, rules
-from oversight.access.policy import may_write
+from oversight.access import names, rules, writing
 from oversight.actions import links
 from oversight.actions.models import ActionItem
 from oversight.actions.presenter import present
@@ -38,9 +37,9 @@ def _check_people(
 
 
 def create(session: Session, principal: Principal, body: ActionCreate) -> ActionRead:
-    if not may_write(principal, ActionItem, principal.agency_id):
-        raise Forbidden("Only editors may create action items for their agency")
-    classification = rules.of_new(principal, body)
+    classification = writing.new_classification(
+        principal, ActionItem, body, "Only editors may create action items for their agency"
+    )
     repo = ActionRepository(session, principal)
     links.check(session, principal, body.meeting_id, body.bulletin_id)
     _check_people(repo, body.owner_agency_id, body.assignee_user_id)

@@ -1,33 +1,21 @@
 """/agencies: the member organisations; any principal reads them, admins change them."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 
 from oversight.agencies import service
-from oversight.agencies.models import Agency, AgencyStatus, Sector
+from oversight.agencies.models import AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from oversight.auth.principal import AdminScope, AnyPrincipal
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import TaggedDep
-from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, resource_router
 from oversight.web.session import SessionDep
 
-router = APIRouter(
-    prefix="/agencies",
-    tags=["Agencies"],
-    generate_unique_id_function=ids("agencies", "agencies", "agency"),
-)
-
-
-def _read(agency: Agency) -> AgencyRead:
-    return AgencyRead.model_validate(agency)
+router = resource_router("/agencies", "Agencies", "agency")
+agency_routes = ItemRoutes(router, "agency_id", AdminScope, AgencyRead)
 
 
 @router.get(
@@ -49,42 +37,21 @@ def list_agencies(
     )
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=AgencyRead,
+agency_routes.create(
+    service.create,
+    AgencyCreate,
     summary="Create an agency",
     description="Scope `admin`, role `admin`. A missing `slug` is made from the name.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_agency(
-    session: SessionDep,
-    principal: AdminScope,
-    idem: IdempotencyDep,
-    body: AgencyCreate,
-) -> JSONResponse:
-    return idem.respond(
-        session,
-        principal,
-        lambda: AgencyRead.model_validate(service.create(session, principal, body)),
-        at=("get_agency", "agency_id"),
-    )
 
 
-@router.get(
-    "/{agency_id}",
-    response_model=AgencyRead,
+agency_routes.get(
+    lambda session, principal, agency_id: service.get(session, agency_id),
+    AnyPrincipal,
     summary="Read an agency",
     description="Any authenticated principal. The `ETag` is the version for `If-Match`.",
     responses=responses(401, 404, 422),
 )
-def get_agency(
-    session: SessionDep, principal: AnyPrincipal, tagged: TaggedDep, agency_id: uuid.UUID
-) -> AgencyRead:
-    return tagged(_read(service.get(session, agency_id)))
-
-
-agency_routes = ItemRoutes(router, "agency_id", AdminScope, AgencyRead)
 
 
 agency_routes.step(

@@ -44,6 +44,21 @@ def find(session: Session, ref: str) -> Agency:
     return agency
 
 
+def _managed(
+    session: Session,
+    principal: Principal | None,
+    agency_id: uuid.UUID,
+    expected_version: int | None,
+    *,
+    version_required: bool = False,
+) -> Agency:
+    """The agency, at the version named (required for edits), for an admin to change."""
+    agency = get(session, agency_id)
+    (require_version if version_required else match_version)(expected_version, agency.version)
+    require_admin(principal)
+    return agency
+
+
 def _ensure_unique(
     session: Session, name: str | None, slug: str | None, except_id: uuid.UUID | None = None
 ) -> None:
@@ -75,9 +90,7 @@ def update(
     data: AgencyUpdate,
     expected_version: int | None,
 ) -> Agency:
-    agency = get(session, agency_id)
-    require_version(expected_version, agency.version)
-    require_admin(principal)
+    agency = _managed(session, principal, agency_id, expected_version, version_required=True)
     changes = data.model_dump(exclude_unset=True)
     _ensure_unique(session, changes.get("name"), changes.get("slug"), agency.id)
     for field, value in changes.items():
@@ -94,9 +107,7 @@ def suspend(
 ) -> Agency:
     """Every token of the agency's users and service accounts fails from the next request,
     and stays dead after a reinstatement."""
-    agency = get(session, agency_id)
-    match_version(expected_version, agency.version)
-    require_admin(principal)
+    agency = _managed(session, principal, agency_id, expected_version)
     if principal is not None and principal.agency_id == agency.id:
         raise Conflict("You cannot suspend your own agency: you would lock yourself out")
     if agency.status != AgencyStatus.suspended:
@@ -112,9 +123,7 @@ def reinstate(
     agency_id: uuid.UUID,
     expected_version: int | None = None,
 ) -> Agency:
-    agency = get(session, agency_id)
-    match_version(expected_version, agency.version)
-    require_admin(principal)
+    agency = _managed(session, principal, agency_id, expected_version)
     if agency.status != AgencyStatus.active:
         agency.status = AgencyStatus.active
         session.flush()

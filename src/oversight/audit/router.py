@@ -90,13 +90,7 @@ def verify(
     ] = None,
 ) -> VerifyResult:
     result = service.verify(session, expected_seq, expected_head)
-    return VerifyResult(
-        ok=result.ok,
-        records=result.records,
-        head_hash=result.head_hash,
-        first_bad_seq=result.first_bad_seq,
-        reason=result.reason,
-    )
+    return VerifyResult.model_validate(result, from_attributes=True)
 
 
 @router.get(

@@ -1,6 +1,5 @@
 """HTTP for the board update (`/board-update`): one document, three media types."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from oversight.board.schemas import BoardUpdate
 from oversight.errors import responses
 from oversight.web.operation_ids import ids
 from oversight.web.session import SessionDep
+from oversight.web.timestamps import Day
 
 router = APIRouter(
     prefix="/board-update",
@@ -54,8 +54,8 @@ def get_board_update(
     request: Request,
     session: SessionDep,
     principal: ReportsRead,
-    period_from: Annotated[date, Query(alias="from", description="First day (YYYY-MM-DD)")],
-    period_to: Annotated[date, Query(alias="to", description="Last day (YYYY-MM-DD)")],
+    period_from: Annotated[Day, Query(alias="from", description="First day (YYYY-MM-DD)")],
+    period_to: Annotated[Day, Query(alias="to", description="Last day (YYYY-MM-DD)")],
 ) -> Response:
     doc = service.build(session, principal, period_from, period_to)
     accept = request.headers.get("accept", "")

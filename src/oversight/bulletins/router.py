@@ -1,10 +1,8 @@
 """HTTP for threat bulletins (`/bulletins`) and the public feed (`/public/bulletins`)."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import Body, Query, Request
 
 from oversight.access.classification import TLP
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
@@ -20,47 +18,28 @@ from oversight.bulletins.schemas import (
 )
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.etag import TaggedDep
 from oversight.web.filters import AgencyFilter
-from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, resource_router, with_reason
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
-router = APIRouter(
-    prefix="/bulletins",
-    tags=["Bulletins"],
-    generate_unique_id_function=ids("bulletins", "bulletins", "bulletin"),
-)
+router = resource_router("/bulletins", "Bulletins", "bulletin")
+bulletin_routes = ItemRoutes(router, "bulletin_id", BulletinsWrite, BulletinRead)
 
 HIDDEN = "A bulletin the caller may not read answers 404, as one that does not exist."
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=BulletinRead,
+bulletin_routes.create(
+    service.create,
+    BulletinCreate,
+    samples.CREATE_EXAMPLES,
     summary="Create a bulletin (a draft)",
     description="A new draft owned by the caller's agency. Editors and partner systems with "
     "`bulletins:write`; a service account may not create RED. Until it is published only its "
     "author and the agency's editors read it; then its `tlp` and recipients decide who may. "
     "Accepts `Idempotency-Key`.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_bulletin(
-    body: Annotated[BulletinCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
-    session: SessionDep,
-    principal: BulletinsWrite,
-    idem: IdempotencyDep,
-) -> JSONResponse:
-    return idem.respond(
-        session,
-        principal,
-        lambda: service.create(session, principal, body),
-        at=("get_bulletin", "bulletin_id"),
-    )
 
 
 @router.get(
@@ -102,21 +81,13 @@ def list_bulletins(
     return paging.respond(page, service.listing(session, principal, filters, page.slice, plan))
 
 
-@router.get(
-    "/{bulletin_id}",
-    response_model=BulletinRead,
+bulletin_routes.get(
+    service.get,
+    BulletinsRead,
     summary="Read a bulletin",
     description="Answers 404 for a bulletin the caller may not read, as for one that does not "
     "exist. Sets `ETag`.",
-    responses=responses(401, 403, 404),
 )
-def get_bulletin(
-    bulletin_id: uuid.UUID, session: SessionDep, principal: BulletinsRead, tagged: TaggedDep
-) -> BulletinRead:
-    return tagged(service.get(session, principal, bulletin_id))
-
-
-bulletin_routes = ItemRoutes(router, "bulletin_id", BulletinsWrite, BulletinRead)
 
 
 bulletin_routes.step(
@@ -149,7 +120,7 @@ bulletin_routes.step(
     "POST",
     "/{bulletin_id}/withdraw",
     "withdraw_bulletin",
-    lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
+    with_reason(service.withdraw),
     Withdrawal,
     summary="Withdraw a published bulletin",
     description="Editors of the owning agency; needs `If-Match` and a `reason`. Its readers "

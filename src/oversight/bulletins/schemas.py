@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from oversight.access.bodies import WithdrawalIn, nulls_refused
 from oversight.access.classification import (
     TLP,
     AgencyRef,
@@ -129,18 +130,11 @@ class BulletinUpdate(ClassificationPatch, BulletinContent):
     references: Annotated[list[Reference], Field(max_length=100)] | None = None
     review_by: date | None = None
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name != "review_by":
-            raise ValueError("cannot be null")
-        return value
+    _not_null = nulls_refused("review_by")
 
 
-class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.WITHDRAWAL]})
-
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+class Withdrawal(WithdrawalIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.WITHDRAWAL]})
 
 
 class AcknowledgementIn(BaseModel):

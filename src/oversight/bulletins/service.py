@@ -5,9 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, rules
+from oversight.access import names, writing
 from oversight.access.models import CLASSIFICATION_FIELDS
-from oversight.access.policy import may_write
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.bulletins.models import (
@@ -33,8 +32,7 @@ from oversight.bulletins.schemas import (
 from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
-from oversight.db.versions import require_version
-from oversight.errors import Conflict, Forbidden
+from oversight.errors import Conflict
 from oversight.taxii import feed
 
 
@@ -66,9 +64,9 @@ def shown(session: Session, principal: Principal, bulletin: Bulletin) -> Bulleti
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
-    if not may_write(principal, Bulletin, principal.agency_id):
-        raise Forbidden("Only editors may write bulletins")
-    classification = rules.of_new(principal, data)
+    classification = writing.new_classification(
+        principal, Bulletin, data, "Only editors may write bulletins"
+    )
     bulletin = Bulletin(status=BulletinStatus.draft.value, **_content(data, set(CONTENT_FIELDS)))
     return shown(
         session, principal, BulletinRepository(session, principal).add(bulletin, classification)
@@ -99,14 +97,9 @@ def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key
 def _writable(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, expected: int | None
 ) -> tuple[BulletinRepository, Bulletin]:
-    """The bulletin, locked, if the caller reads it (404), edits for its agency (403) and
-    names its current version (428, 412)."""
     repo = BulletinRepository(session, principal)
-    bulletin = repo.get(bulletin_id, for_update=True)
-    if not may_write(principal, Bulletin, bulletin.agency_id):
-        raise Forbidden("Only editors of the agency that owns this bulletin may change it")
-    require_version(expected, bulletin.version)
-    return repo, bulletin
+    refusal = "Only editors of the agency that owns this bulletin may change it"
+    return repo, writing.writable(repo, bulletin_id, expected, refusal)
 
 
 def update(
@@ -119,19 +112,10 @@ def update(
     repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
     if bulletin.status == BulletinStatus.withdrawn:
         raise Conflict("A withdrawn bulletin cannot be edited")
-    new = _content(data, data.model_fields_set)
-    changed = [k for k, v in new.items() if getattr(bulletin, k) != v]
-    for name in changed:
-        setattr(bulletin, name, new[name])
-    classification = rules.merged(principal, bulletin, data)
-    if classification is not None:
-        now = classification.as_kwargs()
-        changed += [
-            f
-            for f in CLASSIFICATION_FIELDS
-            if _as_compared(now[f]) != _as_compared(getattr(bulletin, f))
-        ]
-        repo.classify(bulletin, **now)
+    changed = writing.assign(bulletin, _content(data, data.model_fields_set))
+    before = {f: _as_compared(getattr(bulletin, f)) for f in CLASSIFICATION_FIELDS}
+    writing.reclassify(repo, bulletin, data)
+    changed += [f for f in CLASSIFICATION_FIELDS if _as_compared(getattr(bulletin, f)) != before[f]]
     session.flush()
     if changed and bulletin.status == BulletinStatus.published:
         _add_revision(session, repo, bulletin, principal, changed)
@@ -167,11 +151,7 @@ def withdraw(
     expected_version: int | None,
 ) -> BulletinRead:
     _, bulletin = _writable(session, principal, bulletin_id, expected_version)
-    if bulletin.status != BulletinStatus.published:
-        raise Conflict(f"Only a published bulletin can be withdrawn; this one is {bulletin.status}")
-    bulletin.status = BulletinStatus.withdrawn.value
-    bulletin.withdrawn_at = utcnow()
-    bulletin.withdrawal_reason = reason
+    writing.withdraw(bulletin, reason, allowed_from=BulletinStatus.published, noun="bulletin")
     session.flush()
     feed.record(session, bulletin)
     return shown(session, principal, bulletin)

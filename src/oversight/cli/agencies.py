@@ -1,5 +1,6 @@
 """`oversight agencies list|create|suspend|reinstate`, acting as the system."""
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -53,25 +54,21 @@ def create(
     emit(data, as_json, f"created agency {data['slug']} ({data['id']})")
 
 
-@app.command("suspend", epilog=example("oversight agencies suspend northshire-schools-trust"))
-def suspend(
-    agency: str = typer.Argument(..., metavar="AGENCY", help="Agency id or slug"),
-    as_json: bool = JsonOpt,
-) -> None:
-    """Suspend an agency: its users' and systems' tokens stop working at once."""
+def _act(ref: str, as_json: bool, act: Callable[..., Agency], state: str) -> None:
     with cli_session(as_json) as session:
-        data = _out(service.suspend(session, None, service.find(session, agency).id))
-    emit(data, as_json, f"agency {data['slug']} is suspended")
+        data = _out(act(session, None, service.find(session, ref).id))
+    emit(data, as_json, f"agency {data['slug']} is {state}")
+
+
+@app.command("suspend", epilog=example("oversight agencies suspend northshire-schools-trust"))
+def suspend(agency: str = AgencyArg, as_json: bool = JsonOpt) -> None:
+    """Suspend an agency: its users' and systems' tokens stop working at once."""
+    _act(agency, as_json, service.suspend, "suspended")
 
 
 @app.command(
     "reinstate", epilog=example("oversight agencies reinstate northshire-schools-trust --json")
 )
-def reinstate(
-    agency: str = typer.Argument(..., metavar="AGENCY", help="Agency id or slug"),
-    as_json: bool = JsonOpt,
-) -> None:
+def reinstate(agency: str = AgencyArg, as_json: bool = JsonOpt) -> None:
     """Reinstate a suspended agency."""
-    with cli_session(as_json) as session:
-        data = _out(service.reinstate(session, None, service.find(session, agency).id))
-    emit(data, as_json, f"agency {data['slug']} is active")
+    _act(agency, as_json, service.reinstate, "active")

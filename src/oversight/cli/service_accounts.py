@@ -7,9 +7,9 @@ import typer
 
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
-from oversight.cli.output import JsonOpt, choices, emit, example, table, validated
+from oversight.cli.listing import AgencyFilterOpt, AgencyOpt, print_all
+from oversight.cli.output import JsonOpt, choices, emit, example, validated
 from oversight.cli.session import cli_session
-from oversight.db.keyset import every
 from oversight.service_accounts import service
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate, ServiceAccountRead
@@ -34,16 +34,15 @@ def _out(sa: ServiceAccount) -> dict[str, Any]:
 @app.command(
     "list", epilog=example("oversight service-accounts list --agency northshire-schools-trust")
 )
-def list_accounts(
-    agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
-    as_json: bool = JsonOpt,
-) -> None:
+def list_accounts(agency: str | None = AgencyFilterOpt, as_json: bool = JsonOpt) -> None:
     """List service accounts, newest first (revoked ones too)."""
-    with cli_session(as_json) as session:
-        agency_id = agencies.find(session, agency).id if agency else None
-        rows = every(lambda page: service.listing(session, None, page, agency_id))
-        data = [_out(sa) for sa in rows]
-    emit(data, as_json, table(data, COLUMNS))
+    print_all(
+        as_json,
+        agency,
+        lambda session, agency_id, page: service.listing(session, None, page, agency_id),
+        _out,
+        COLUMNS,
+    )
 
 
 @app.command(
@@ -55,7 +54,7 @@ def list_accounts(
 )
 def create(
     name: str = typer.Option(..., "--name"),
-    agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
+    agency: str = AgencyOpt,
     scopes: list[Grantable] = typer.Option(
         ...,
         "--scope",

@@ -12,17 +12,16 @@ from sqlalchemy.orm import Session
 
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import Role
+from oversight.cli.listing import AgencyFilterOpt, AgencyOpt, print_all
 from oversight.cli.output import (
     JsonOpt,
     choices,
     emit,
     example,
     read_secret_stdin,
-    table,
     validated,
 )
 from oversight.cli.session import cli_session
-from oversight.db.keyset import every
 from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserRead
@@ -42,7 +41,7 @@ def _out(user: User) -> dict[str, Any]:
     epilog=example("oversight users list --agency northshire-schools-trust --role agency_admin"),
 )
 def list_users(
-    agency: str | None = typer.Option(None, "--agency", help="Agency id or slug"),
+    agency: str | None = AgencyFilterOpt,
     role: Role | None = typer.Option(
         None, "--role", metavar="ROLE", help=f"Only users holding this role, {choices(Role)}"
     ),
@@ -50,11 +49,15 @@ def list_users(
     as_json: bool = JsonOpt,
 ) -> None:
     """List users, newest first."""
-    with cli_session(as_json) as session:
-        agency_id = agencies.find(session, agency).id if agency else None
-        rows = every(lambda page: service.listing(session, None, page, agency_id, role, active))
-        data = [_out(u) for u in rows]
-    emit(data, as_json, table(data, COLUMNS))
+    print_all(
+        as_json,
+        agency,
+        lambda session, agency_id, page: service.listing(
+            session, None, page, agency_id, role, active
+        ),
+        _out,
+        COLUMNS,
+    )
 
 
 @app.command(
@@ -67,7 +70,7 @@ def list_users(
 )
 def create(
     email: str = typer.Option(..., "--email"),
-    agency: str = typer.Option(..., "--agency", help="Agency id or slug"),
+    agency: str = AgencyOpt,
     name: str | None = typer.Option(None, "--name", help="Display name (default: from email)"),
     roles: list[Role] = typer.Option(
         [], "--role", metavar="ROLE", help=f"A role to grant (repeatable), {choices(Role)}"
@@ -113,22 +116,18 @@ def enable(user: str = UserArg, as_json: bool = JsonOpt) -> None:
     _act(user, as_json, lambda s, u: service.enable(s, None, u), "enabled")
 
 
+def _role(to: str) -> Any:
+    return typer.Argument(..., metavar="ROLE", help=f"Role to {to}, {choices(Role)}")
+
+
 @app.command("grant", epilog=example("oversight users grant head@schools.example editor"))
-def grant(
-    user: str = UserArg,
-    role: Role = typer.Argument(..., metavar="ROLE", help=f"Role to add, {choices(Role)}"),
-    as_json: bool = JsonOpt,
-) -> None:
+def grant(user: str = UserArg, role: Role = _role("add"), as_json: bool = JsonOpt) -> None:
     """Add a role to a user."""
     _act(user, as_json, lambda s, u: service.grant(s, None, u, role), f"granted {role.value}")
 
 
 @app.command("revoke", epilog=example("oversight users revoke head@schools.example editor"))
-def revoke(
-    user: str = UserArg,
-    role: Role = typer.Argument(..., metavar="ROLE", help=f"Role to remove, {choices(Role)}"),
-    as_json: bool = JsonOpt,
-) -> None:
+def revoke(user: str = UserArg, role: Role = _role("remove"), as_json: bool = JsonOpt) -> None:
     """Remove a role from a user."""
     _act(user, as_json, lambda s, u: service.revoke(s, None, u, role), f"revoked {role.value}")
 

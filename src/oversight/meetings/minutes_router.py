@@ -8,7 +8,7 @@ from oversight.meetings import minutes_service as minutes
 from oversight.meetings.router import HIDDEN
 from oversight.meetings.schemas import MeetingDetail, MinutesIn, MinutesRead, ReopenIn
 from oversight.web.operation_ids import ids
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, with_reason
 
 router = APIRouter(
     prefix="/meetings/{meeting_id}/minutes",
@@ -73,7 +73,7 @@ meeting_routes.step(
     "POST",
     "/reopen",
     "reopen_minutes",
-    lambda s, p, i, b, v: minutes.reopen(s, p, i, b.reason, v),
+    with_reason(minutes.reopen),
     ReopenIn,
     summary="Reopen approved minutes",
     description=f"Scope `meetings:read` (a chair need not be an editor); the rule below decides. "

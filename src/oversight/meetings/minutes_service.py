@@ -26,7 +26,7 @@ from oversight.service_accounts import repository as service_accounts
 
 def _for_approvers(
     session: Session, principal: Principal, meeting_id: uuid.UUID, expected: int | None
-) -> tuple[Meeting, MeetingMinutes | None]:
+) -> tuple[Meeting, MeetingMinutes]:
     repo = MeetingRepository(session, principal)
     meeting = repo.get(meeting_id, for_update=True)
     if not may_approve(principal, meeting):
@@ -35,7 +35,17 @@ def _for_approvers(
             "publish or reopen its minutes"
         )
     require_version(expected, meeting.version)
-    return meeting, repo.current_minutes(meeting)
+    minutes = repo.current_minutes(meeting)
+    if minutes is None:
+        raise Conflict(f"Meeting {meeting.id} has no minutes yet; write them with PUT first")
+    return meeting, minutes
+
+
+def _changed(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:
+    """A change of the minutes is a change of the meeting: a new version, answered whole."""
+    touch(meeting)
+    session.flush()
+    return detail(session, principal, meeting)
 
 
 def _answerable(session: Session, principal: Principal) -> set[str]:
@@ -47,10 +57,6 @@ def _answerable(session: Session, principal: Principal) -> set[str]:
         if person is not None:
             people.add(str(person))
     return people
-
-
-def _no_minutes(meeting: Meeting) -> Conflict:
-    return Conflict(f"Meeting {meeting.id} has no minutes yet; write them with PUT first")
 
 
 def write(
@@ -77,17 +83,13 @@ def write(
     writers = _answerable(session, principal) - set(minutes.drafted_by)
     if writers:
         minutes.drafted_by = [*minutes.drafted_by, *sorted(writers)]
-    touch(meeting)
-    session.flush()
-    return detail(session, principal, meeting)
+    return _changed(session, principal, meeting)
 
 
 def approve(
     session: Session, principal: Principal, meeting_id: uuid.UUID, expected_version: int | None
 ) -> MeetingDetail:
     meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
-    if minutes is None:
-        raise _no_minutes(meeting)
     if minutes.status != MinutesStatus.draft:
         raise Conflict(f"The minutes are already {minutes.status}")
     if str(principal.id) in minutes.drafted_by:
@@ -98,17 +100,13 @@ def approve(
     minutes.status = MinutesStatus.approved
     minutes.approved_by = principal.id
     minutes.approved_at = utcnow()
-    touch(meeting)
-    session.flush()
-    return detail(session, principal, meeting)
+    return _changed(session, principal, meeting)
 
 
 def publish(
     session: Session, principal: Principal, meeting_id: uuid.UUID, expected_version: int | None
 ) -> MeetingDetail:
     meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
-    if minutes is None:
-        raise _no_minutes(meeting)
     if minutes.status == MinutesStatus.draft:
         raise Conflict("Draft minutes must be approved before they are published")
     if minutes.status == MinutesStatus.published:
@@ -116,9 +114,7 @@ def publish(
     minutes.status = MinutesStatus.published
     minutes.published_by = principal.id
     minutes.published_at = utcnow()
-    touch(meeting)
-    session.flush()
-    return detail(session, principal, meeting)
+    return _changed(session, principal, meeting)
 
 
 def reopen(
@@ -129,8 +125,6 @@ def reopen(
     expected_version: int | None,
 ) -> MeetingDetail:
     meeting, minutes = _for_approvers(session, principal, meeting_id, expected_version)
-    if minutes is None:
-        raise _no_minutes(meeting)
     if minutes.status == MinutesStatus.draft:
         raise Conflict("The minutes are already a draft; edit them with PUT")
     session.add(
@@ -145,9 +139,7 @@ def reopen(
             reopen_reason=reason,
         )
     )
-    touch(meeting)
-    session.flush()
-    return detail(session, principal, meeting)
+    return _changed(session, principal, meeting)
 
 
 def revisions(

@@ -1,10 +1,8 @@
 """HTTP for meetings (`/meetings`) and their attendance; minutes are in `minutes_router`."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
-from fastapi.responses import JSONResponse
+from fastapi import Body, Query
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite
 from oversight.errors import responses
@@ -17,46 +15,29 @@ from oversight.meetings.schemas import (
     MeetingRead,
 )
 from oversight.web import paging
-from oversight.web.etag import TaggedDep
 from oversight.web.filters import AgencyFilter
-from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, resource_router
 from oversight.web.session import SessionDep
 from oversight.web.timestamps import Timestamp
 
-router = APIRouter(
-    prefix="/meetings",
-    tags=["Meetings"],
-    generate_unique_id_function=ids("meetings", "meetings", "meeting"),
+router = resource_router("/meetings", "Meetings", "meeting")
+meeting_routes = ItemRoutes(
+    router, "meeting_id", MeetingsWrite, MeetingDetail, show=lambda meeting: meeting
 )
 
 HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that does not exist."
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=MeetingDetail,
+meeting_routes.create(
+    service.create,
+    MeetingCreate,
+    samples.CREATE_EXAMPLES,
     summary="Create a meeting",
     description="A meeting owned by the caller's agency, classified like any item: its `tlp` "
     "and recipients decide who may read it, its agenda and its minutes. Editors and partner "
     "systems with `meetings:write`. Accepts `Idempotency-Key`.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_meeting(
-    body: Annotated[MeetingCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
-    session: SessionDep,
-    principal: MeetingsWrite,
-    idem: IdempotencyDep,
-) -> JSONResponse:
-    return idem.respond(
-        session,
-        principal,
-        lambda: service.create(session, principal, body),
-        at=("get_meeting", "meeting_id"),
-    )
 
 
 @router.get(
@@ -94,23 +75,13 @@ def list_meetings(
     )
 
 
-@router.get(
-    "/{meeting_id}",
-    response_model=MeetingDetail,
+meeting_routes.get(
+    service.get,
+    MeetingsRead,
     summary="Read a meeting",
     description=f"Scope `meetings:read`. "
     f"With its minutes and the action items the caller may see. {HIDDEN} "
     "Sets `ETag`, which every change of the meeting, its attendance or minutes needs.",
-    responses=responses(401, 403, 404),
-)
-def get_meeting(
-    meeting_id: uuid.UUID, session: SessionDep, principal: MeetingsRead, tagged: TaggedDep
-) -> MeetingDetail:
-    return tagged(service.get(session, principal, meeting_id))
-
-
-meeting_routes = ItemRoutes(
-    router, "meeting_id", MeetingsWrite, MeetingDetail, show=lambda meeting: meeting
 )
 
 

@@ -7,13 +7,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, rules
+from oversight.access import names, writing
 from oversight.access.policy import may_write
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
-from oversight.db.versions import require_version
-from oversight.errors import Forbidden, Unprocessable
+from oversight.errors import Unprocessable
 from oversight.meetings.models import Meeting
 from oversight.meetings.presenter import detail, summaries
 from oversight.meetings.repository import MeetingRepository
@@ -46,11 +45,8 @@ def editable(
     """The meeting, locked: 404 if the caller cannot read it, 403 if it may not edit it,
     428 or 412 unless the caller names its current version."""
     repo = MeetingRepository(session, principal)
-    meeting = repo.get(meeting_id, for_update=True)
-    if not may_edit(principal, meeting):
-        raise Forbidden("Only editors of the agency that owns this meeting may change it")
-    require_version(expected, meeting.version)
-    return repo, meeting
+    refusal = "Only editors of the agency that owns this meeting may change it"
+    return repo, writing.writable(repo, meeting_id, expected, refusal)
 
 
 def touch(meeting: Meeting) -> None:
@@ -91,9 +87,9 @@ def attendance_rows(
 
 
 def create(session: Session, principal: Principal, body: MeetingCreate) -> MeetingDetail:
-    if not may_write(principal, Meeting, principal.agency_id):
-        raise Forbidden("Only editors may create meetings for their agency")
-    classification = rules.of_new(principal, body)
+    classification = writing.new_classification(
+        principal, Meeting, body, "Only editors may create meetings for their agency"
+    )
     repo = MeetingRepository(session, principal)
     _check_chair(repo, body.chair_user_id)
     meeting = Meeting(
@@ -137,12 +133,10 @@ def patch(
     fields = body.model_fields_set
     if "chair_user_id" in fields:
         _check_chair(repo, body.chair_user_id)
-    classification = rules.merged(principal, meeting, body)
     for name in EDITABLE:
         if name in fields:
             setattr(meeting, name, getattr(body, name))
-    if classification is not None:
-        repo.classify(meeting, **classification.as_kwargs())
+    writing.reclassify(repo, meeting, body)
     session.flush()
     return detail(session, principal, meeting)
 

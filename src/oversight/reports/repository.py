@@ -1,8 +1,8 @@
 """Every query of reports: the classified reads, and the statistics' one GROUP BY.
 
 The statistics count every submitted report that is `include_in_statistics`, whatever its
-TLP: they are figures, never items, and pass the disclosure control of
-`reports.disclosure` before anyone sees them.
+TLP: they are figures, never items, read from the rollup (`reports.rollup`), and pass the
+disclosure control of `reports.disclosure` before anyone sees them.
 """
 
 import uuid
@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, func, select
 from oversight.access.repository import AggregateRepository, ClassifiedRepository
 from oversight.db.keyset import Key, PageSlice, equals
 from oversight.reports import search
-from oversight.reports.models import Report, ReportStatus
+from oversight.reports.models import Report
+from oversight.reports.rollup import GROUPS, ReportTally
 
 
 @dataclass(slots=True)
@@ -52,10 +53,6 @@ class ReportRepository(ClassifiedRepository[Report]):
         return self.page(page, *conds)
 
 
-# What a statistics cell may be keyed by: the column, or for `month` its year and month.
-GROUPS = ("month", "category", "vector", "victim_type", "outcome", "kind", "action_fraud")
-
-
 @dataclass(frozen=True, slots=True)
 class Tally:
     """The counted reports of one agency in one cell."""
@@ -67,42 +64,28 @@ class Tally:
 
 
 class StatisticsRepository(AggregateRepository):
-    """The one aggregate query: counts and losses per (cell, agency) for a period."""
-
-    def _key(self, group: str) -> ColumnElement[str]:
-        if group == "month":
-            if self.session.get_bind().dialect.name == "postgresql":
-                return func.to_char(Report.occurred_on, "YYYY-MM")
-            return func.strftime("%Y-%m", Report.occurred_on)
-        if group == "action_fraud":
-            return Report.reported_to_action_fraud
-        return getattr(Report, group)
+    """The one aggregate query: counts and losses per (cell, agency) for a period, read from
+    the rollup kept at write time (`reports.rollup`), never from the reports themselves."""
 
     def tallies(self, group: str, start: date | None, end: date | None) -> list[Tally]:
+        """Over the whole months that [start, end] touches (statistics count whole months)."""
         if group not in GROUPS:
             raise ValueError(f"no statistics by {group}")
-        key = self._key(group).label("key")
+        t = ReportTally
+        conds = [t.dimension == group]
+        if start is not None:
+            conds.append(t.month >= start.replace(day=1))
+        if end is not None:
+            conds.append(t.month <= end)
+        count = func.sum(t.count)
         stmt = (
             select(
-                key,
-                Report.agency_id,
-                func.count().label("n"),
-                func.coalesce(func.sum(Report.financial_loss_gbp), 0).label("loss"),
+                t.key, t.agency_id, count.label("n"), func.sum(t.financial_loss_gbp).label("loss")
             )
-            .where(
-                Report.status == ReportStatus.submitted.value,
-                Report.include_in_statistics.is_(True),
-                *_period(start, end),
-            )
-            .group_by(key, Report.agency_id)
+            .where(*conds)
+            .group_by(t.key, t.agency_id)
+            .having(count > 0)  # rows emptied by withdrawals and edits name no agency
         )
         return [
-            Tally(_text(r.key), r.agency_id, int(r.n), int(r.loss))
-            for r in self.session.execute(stmt)
+            Tally(r.key, r.agency_id, int(r.n), int(r.loss)) for r in self.session.execute(stmt)
         ]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -1,10 +1,9 @@
 """HTTP for incident and near-miss reports (`/reports`)."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import ReportsRead, ReportsWrite
@@ -17,18 +16,14 @@ from oversight.reports.models import Vector as AttackVector
 from oversight.reports.repository import ReportFilters
 from oversight.reports.schemas import ReportCreate, ReportRead, ReportUpdate, Withdrawal
 from oversight.web import paging
-from oversight.web.etag import TaggedDep
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import lifecycle
+from oversight.web.routes import ItemRoutes, resource_router, with_reason
 from oversight.web.session import SessionDep
+from oversight.web.timestamps import Day
 
-router = APIRouter(
-    prefix="/reports",
-    tags=["Reports"],
-    generate_unique_id_function=ids("reports", "reports", "report"),
-)
+router = resource_router("/reports", "Reports", "report")
+report_routes = ItemRoutes(router, "report_id", ReportsWrite, ReportRead)
 
 HIDDEN = "A report the caller may not read answers 404, as one that does not exist."
 ANONYMOUS = (
@@ -37,29 +32,16 @@ ANONYMOUS = (
 )
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=ReportRead,
+report_routes.create(
+    service.create,
+    ReportCreate,
+    samples.CREATE_EXAMPLES,
     summary="Report an incident or a near miss",
     description="A new report of the caller's agency, `submitted` at once. Editors and "
     "partner systems with `reports:write`. Classified like every item: `tlp` (default AMBER) "
     "and recipients decide who may read it; whatever its TLP it counts in the statistics "
     "unless `include_in_statistics` is false. Accepts `Idempotency-Key`.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_report(
-    body: Annotated[ReportCreate, Body(openapi_examples=samples.CREATE_EXAMPLES)],
-    session: SessionDep,
-    principal: ReportsWrite,
-    idem: IdempotencyDep,
-) -> JSONResponse:
-    return idem.respond(
-        session,
-        principal,
-        lambda: service.create(session, principal, body),
-        at=("get_report", "report_id"),
-    )
 
 
 @router.get(
@@ -81,10 +63,10 @@ def list_reports(
     victim_type: VictimType | None = None,
     outcome: Outcome | None = None,
     occurred_from: Annotated[
-        date | None, Query(alias="from", description="First day (YYYY-MM-DD)")
+        Day | None, Query(alias="from", description="First day (YYYY-MM-DD)")
     ] = None,
     occurred_to: Annotated[
-        date | None, Query(alias="to", description="Last day (YYYY-MM-DD)")
+        Day | None, Query(alias="to", description="Last day (YYYY-MM-DD)")
     ] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> Page[ReportRead]:
@@ -101,30 +83,20 @@ def list_reports(
     return paging.respond(page, service.listing(session, principal, filters, page.slice))
 
 
-@router.get(
-    "/{report_id}",
-    response_model=ReportRead,
+report_routes.get(
+    service.get,
+    ReportsRead,
     summary="Read a report",
     description=f"{HIDDEN} Sets `ETag`. {ANONYMOUS}",
-    responses=responses(401, 403, 404),
 )
-def get_report(
-    report_id: uuid.UUID, session: SessionDep, principal: ReportsRead, tagged: TaggedDep
-) -> ReportRead:
-    return tagged(service.get(session, principal, report_id))
 
 
-lifecycle(
-    router,
+report_routes.step(
+    "PATCH",
     "/{report_id}",
-    name="update_report",
-    id_param="report_id",
-    principal=ReportsWrite,
-    step=service.update,
-    answer=ReportRead,
-    body=Annotated[ReportUpdate, Body(openapi_examples={"edit": {"value": samples.UPDATE}})],
-    method="PATCH",
-    show=None,
+    "update_report",
+    service.update,
+    Annotated[ReportUpdate, Body(openapi_examples={"edit": {"value": samples.UPDATE}})],
     summary="Edit or reclassify a report",
     description="Editors of the reporting agency; needs `If-Match`. A withdrawn report cannot "
     f"be edited. Only they may change its classification, and every change is audited. {HIDDEN}",
@@ -132,17 +104,12 @@ lifecycle(
 )
 
 
-lifecycle(
-    router,
+report_routes.step(
+    "POST",
     "/{report_id}/withdraw",
-    name="withdraw_report",
-    id_param="report_id",
-    principal=ReportsWrite,
-    step=lambda s, p, i, w, v: service.withdraw(s, p, i, w.reason, v),
-    answer=ReportRead,
-    body=Withdrawal,
-    method="POST",
-    show=None,
+    "withdraw_report",
+    with_reason(service.withdraw),
+    Withdrawal,
     summary="Withdraw a report",
     description="Editors of the reporting agency; needs `If-Match` and a `reason`. A withdrawn "
     f"report no longer counts in the statistics; its readers still see it. {HIDDEN}",

@@ -2,17 +2,17 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
 )
 
+from oversight.access.bodies import WithdrawalIn, nulls_refused
 from oversight.access.classification import (
     TLP,
     AgencyRef,
@@ -33,6 +33,12 @@ Downtime = Annotated[float, Field(ge=0, le=100_000, description="Hours of disrup
 Occurred = Annotated[
     date, Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1))
 ]
+
+
+def _not_future(value: date | None) -> date | None:
+    if value is not None and value > date.today():
+        raise ValueError("cannot be in the future")
+    return value
 
 
 class ReportContent(BaseModel):
@@ -67,12 +73,7 @@ class ReportCreate(ClassificationIn, ReportContent):
     )
     tlp: TLP = Field(default=TLP.amber, description="Traffic Light Protocol 2.0 level")
 
-    @field_validator("occurred_on")
-    @classmethod
-    def _not_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("cannot be in the future")
-        return value
+    _occurred = field_validator("occurred_on")(_not_future)
 
 
 # A report's fields besides its classification: the one list (the service copies by it).
@@ -99,20 +100,12 @@ class ReportUpdate(ClassificationPatch, ReportContent):
     anonymous_to_peers: bool | None = None
     include_in_statistics: bool | None = None
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name != "downtime_hours":
-            raise ValueError("cannot be null")
-        if info.field_name == "occurred_on" and value > date.today():
-            raise ValueError("cannot be in the future")
-        return value
+    _not_null = nulls_refused("downtime_hours")
+    _occurred = field_validator("occurred_on")(_not_future)
 
 
-class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.WITHDRAWAL]})
-
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+class Withdrawal(WithdrawalIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.WITHDRAWAL]})
 
 
 class ReportRead(RecipientsSeen):

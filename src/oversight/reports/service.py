@@ -6,17 +6,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, rules
-from oversight.access.policy import may_write
+from oversight.access import names, writing
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.bulletins import service as bulletins
 from oversight.bulletins.repository import BulletinRepository
 from oversight.bulletins.schemas import BulletinCreate, BulletinRead
-from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
-from oversight.db.versions import require_version
-from oversight.errors import Conflict, Forbidden
+from oversight.errors import Conflict
 from oversight.reports.models import Report, ReportStatus
 from oversight.reports.repository import ReportFilters, ReportRepository
 from oversight.reports.schemas import CONTENT_FIELDS, ReportCreate, ReportRead, ReportUpdate
@@ -47,9 +44,9 @@ def shown(session: Session, principal: Principal, report: Report) -> ReportRead:
 
 
 def create(session: Session, principal: Principal, data: ReportCreate) -> ReportRead:
-    if not may_write(principal, Report, principal.agency_id):
-        raise Forbidden("Only editors may submit reports")
-    classification = rules.of_new(principal, data)
+    classification = writing.new_classification(
+        principal, Report, data, "Only editors may submit reports"
+    )
     content = data.model_dump(include=set(CONTENT_FIELDS))
     report = Report(status=ReportStatus.submitted.value, **content)
     return shown(
@@ -76,15 +73,9 @@ def _writable(
     *,
     versioned: bool = True,
 ) -> tuple[ReportRepository, Report]:
-    """The report, locked, if the caller reads it (404), writes for its agency (403) and
-    names its current version (428, 412)."""
     repo = ReportRepository(session, principal)
-    report = repo.get(report_id, for_update=True)
-    if not may_write(principal, Report, report.agency_id):
-        raise Forbidden("Only editors of the reporting agency may change this report")
-    if versioned:
-        require_version(expected, report.version)
-    return repo, report
+    refusal = "Only editors of the reporting agency may change this report"
+    return repo, writing.writable(repo, report_id, expected, refusal, versioned=versioned)
 
 
 def update(
@@ -97,13 +88,8 @@ def update(
     repo, report = _writable(session, principal, report_id, expected_version)
     if report.status == ReportStatus.withdrawn:
         raise Conflict("A withdrawn report cannot be edited")
-    new = data.model_dump(include=data.model_fields_set & set(CONTENT_FIELDS))
-    for name, value in new.items():
-        if getattr(report, name) != value:
-            setattr(report, name, value)
-    classification = rules.merged(principal, report, data)
-    if classification is not None:
-        repo.classify(report, **classification.as_kwargs())
+    writing.assign(report, data.model_dump(include=data.model_fields_set & set(CONTENT_FIELDS)))
+    writing.reclassify(repo, report, data)
     session.flush()
     return shown(session, principal, report)
 
@@ -116,11 +102,7 @@ def withdraw(
     expected_version: int | None,
 ) -> ReportRead:
     _, report = _writable(session, principal, report_id, expected_version)
-    if report.status != ReportStatus.submitted:
-        raise Conflict(f"Only a submitted report can be withdrawn; this one is {report.status}")
-    report.status = ReportStatus.withdrawn.value
-    report.withdrawn_at = utcnow()
-    report.withdrawal_reason = reason
+    writing.withdraw(report, reason, allowed_from=ReportStatus.submitted, noun="report")
     session.flush()
     return shown(session, principal, report)
 

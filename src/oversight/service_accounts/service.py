@@ -9,19 +9,16 @@ import uuid
 from sqlalchemy.orm import Session
 
 from oversight.access import names
-from oversight.access.reach import managed_agency, reachable, target_agency
+from oversight.access.reach import Reach, managed_agency, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth.passwords import new_secret, secret_digest
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
-from oversight.db.versions import match_version, require_version
-from oversight.errors import Conflict, NotFound, Unprocessable
+from oversight.errors import Conflict, Unprocessable
 from oversight.service_accounts import repository
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate
-
-NOT_FOUND = "No such service account"
 
 
 def listing(
@@ -36,31 +33,14 @@ def listing(
     return repository.listing(session, page, reach, agency, is_active)
 
 
-def get(
-    session: Session,
-    principal: Principal | None,
-    sa_id: uuid.UUID,
-    expected_version: int | None = None,
-    *,
-    version_required: bool = False,
-) -> ServiceAccount:
-    """A partner system within the caller's reach, at the version named, if any."""
-    sa = reachable(session, principal, ServiceAccount, sa_id, NOT_FOUND)
-    (require_version if version_required else match_version)(expected_version, sa.version)
-    return sa
-
-
-def find(session: Session, principal: Principal | None, ref: str) -> ServiceAccount:
-    """A service account by id or client_id (the command line names them either way)."""
-    try:
-        return get(session, principal, uuid.UUID(ref))
-    except ValueError:
-        pass
-    sa = repository.by_client_id(session, ref.strip())
-    reach = managed_agency(principal)
-    if sa is None or (reach is not None and sa.agency_id != reach):
-        raise NotFound(f"No service account with id or client_id {ref!r}")
-    return sa
+accounts = Reach(
+    ServiceAccount,
+    "service account",
+    "client_id",
+    lambda s, ref: repository.by_client_id(s, ref.strip()),
+)
+get = accounts.get
+find = accounts.find
 
 
 def _person(principal: Principal | None) -> uuid.UUID | None:

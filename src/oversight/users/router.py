@@ -3,8 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 
 from oversight.auth.principal import AdminScope
 from oversight.auth.scopes import Role
@@ -13,26 +12,19 @@ from oversight.users import service
 from oversight.users.models import User
 from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
 from oversight.web import paging
-from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.etag import ExpectedVersion
 from oversight.web.filters import AgencyFilter
-from oversight.web.idempotency import IdempotencyDep
-from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
-from oversight.web.routes import ItemRoutes
+from oversight.web.routes import ItemRoutes, resource_router
 from oversight.web.session import SessionDep
 
-router = APIRouter(
-    prefix="/users", tags=["Users"], generate_unique_id_function=ids("users", "users", "user")
-)
+router = resource_router("/users", "Users", "user")
+user_routes = ItemRoutes(router, "user_id", AdminScope, UserRead)
 
 WHO = (
     "Scope `admin`: an `admin` for every agency, an `agency_admin` for its own agency only "
     "(another agency's users answer 404)."
 )
-
-
-def _read(user: User) -> UserRead:
-    return UserRead.model_validate(user)
 
 
 @router.get(
@@ -57,48 +49,30 @@ def list_users(
     )
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=UserCreated,
+def _created(made: tuple[User, str | None]) -> UserCreated:
+    user, password = made
+    return UserCreated.model_validate(user).model_copy(update={"password": password})
+
+
+user_routes.create(
+    service.create,
+    UserCreate,
+    answer=UserCreated,
+    show=_created,
+    secret_fields=frozenset({"password"}),
     summary="Create a user",
     description=f"{WHO} An agency admin may not grant `admin` or `auditor` (403). Without a "
     "`password`, one is generated and returned once in this response. A taken email is 409.",
-    responses=responses(401, 403, 409, 422),
 )
-def create_user(
-    session: SessionDep,
-    principal: AdminScope,
-    idem: IdempotencyDep,
-    body: UserCreate,
-) -> JSONResponse:
-    def produce() -> UserCreated:
-        user, password = service.create(session, principal, body)
-        return UserCreated.model_validate(user).model_copy(update={"password": password})
-
-    return idem.respond(
-        session,
-        principal,
-        produce,
-        at=("get_user", "user_id"),
-        secret_fields=frozenset({"password"}),
-    )
 
 
-@router.get(
-    "/{user_id}",
-    response_model=UserRead,
+user_routes.get(
+    service.get,
+    AdminScope,
     summary="Read a user",
     description=f"{WHO} The `ETag` is the version for `If-Match`.",
     responses=responses(401, 403, 404, 422),
 )
-def get_user(
-    session: SessionDep, principal: AdminScope, tagged: TaggedDep, user_id: uuid.UUID
-) -> UserRead:
-    return tagged(_read(service.get(session, principal, user_id)))
-
-
-user_routes = ItemRoutes(router, "user_id", AdminScope, UserRead)
 
 
 user_routes.step(

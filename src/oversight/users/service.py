@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from oversight.access import names
-from oversight.access.reach import check_reserved, managed_agency, reachable, target_agency
+from oversight.access.reach import Reach, check_reserved, managed_agency, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
 from oversight.auth.passwords import generate_password, hash_password
@@ -17,13 +17,10 @@ from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.scopes import Role
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
-from oversight.db.versions import match_version, require_version
-from oversight.errors import Conflict, Forbidden, NotFound, Unprocessable
+from oversight.errors import Conflict, Forbidden, Unprocessable
 from oversight.users import repository
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
-
-NOT_FOUND = "No such user"
 
 
 def listing(
@@ -39,31 +36,23 @@ def listing(
     return repository.listing(session, page, reach, agency, role, is_active)
 
 
-def get(
+people = Reach(User, "user", "email", lambda s, ref: repository.by_email(s, ref.strip().lower()))
+get = people.get
+find = people.find
+
+
+def _managed(
     session: Session,
     principal: Principal | None,
     user_id: uuid.UUID,
-    expected_version: int | None = None,
+    expected_version: int | None,
     *,
     version_required: bool = False,
 ) -> User:
-    """A user within the caller's reach (one outside it is not found, like a missing one),
-    at the version named, if any (required for edits)."""
-    user = reachable(session, principal, User, user_id, NOT_FOUND)
-    (require_version if version_required else match_version)(expected_version, user.version)
-    return user
-
-
-def find(session: Session, principal: Principal | None, ref: str) -> User:
-    """A user by id or email (the command line names users either way)."""
-    try:
-        return get(session, principal, uuid.UUID(ref))
-    except ValueError:
-        pass
-    user = repository.by_email(session, ref.strip().lower())
-    reach = managed_agency(principal)
-    if user is None or (reach is not None and user.agency_id != reach):
-        raise NotFound(f"No user with id or email {ref!r}")
+    """A user within the caller's reach whom it may act on (admins and auditors only by an
+    admin), at the version named (required for edits)."""
+    user = get(session, principal, user_id, expected_version, version_required=version_required)
+    check_reserved(principal, set(user.roles))
     return user
 
 
@@ -143,8 +132,7 @@ def update(
     data: UserUpdate,
     expected_version: int | None,
 ) -> User:
-    user = get(session, principal, user_id, expected_version, version_required=True)
-    check_reserved(principal, set(user.roles))
+    user = _managed(session, principal, user_id, expected_version, version_required=True)
     if data.email is not None and data.email != user.email:
         _ensure_email_free(session, principal, data.email, user.id)
         user.email = data.email
@@ -175,8 +163,7 @@ def disable(
     expected_version: int | None = None,
 ) -> User:
     """The user's tokens stop working on the next request; logging in is refused."""
-    user = get(session, principal, user_id, expected_version)
-    check_reserved(principal, set(user.roles))
+    user = _managed(session, principal, user_id, expected_version)
     if principal is not None and principal.id == user.id:
         raise Conflict("You cannot disable your own account")
     if not user.is_active:
@@ -197,8 +184,7 @@ def enable(
 ) -> User:
     """An agency admin undoes only what an agency admin did: a user an admin (or the command
     line) disabled stays disabled until an admin enables them."""
-    user = get(session, principal, user_id, expected_version)
-    check_reserved(principal, set(user.roles))
+    user = _managed(session, principal, user_id, expected_version)
     if user.disabled_by_admin and principal is not None and not principal.is_admin:
         raise Forbidden("An admin disabled this user; only an admin may enable them again")
     if not user.is_active:
@@ -215,8 +201,7 @@ def reset_password(
     expected_version: int | None = None,
 ) -> tuple[User, str]:
     """Set a generated password, returned once; every token the user held dies with the old."""
-    user = get(session, principal, user_id, expected_version)
-    check_reserved(principal, set(user.roles))
+    user = _managed(session, principal, user_id, expected_version)
     password = generate_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()

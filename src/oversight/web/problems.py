@@ -41,42 +41,35 @@ def problem(
     Under `/taxii2/` the same error is a TAXII 2.1 error message, as TAXII clients expect.
     """
     if scope.get("path", "").startswith(TAXII_PREFIX):
-        return taxii_error(scope, status, title, slug, detail, headers=headers)
-    body: dict[str, Any] = {
-        "type": f"/problems/{slug}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": scope.get("path", ""),
-        "request_id": request_id_of(scope),
-    }
-    body.update(extra or {})
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+        body, media_type = taxii_error(scope, status, title, slug, detail), TAXII_JSON
+    else:
+        body = {
+            "type": f"/problems/{slug}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope.get("path", ""),
+            "request_id": request_id_of(scope),
+        }
+        body.update(extra or {})
+        media_type = PROBLEM_JSON
+    return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
 
 
 TAXII_PREFIX = "/taxii2/"
 TAXII_JSON = "application/taxii+json;version=2.1"
 
 
-def taxii_error(
-    scope: Scope,
-    status: int,
-    title: str,
-    slug: str,
-    detail: str,
-    *,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
+def taxii_error(scope: Scope, status: int, title: str, slug: str, detail: str) -> dict[str, Any]:
     """A TAXII 2.1 error message (`http_status` is a string there); `error_id` is the
     request's id, as in the logs."""
-    body = {
+    return {
         "title": title,
         "description": detail,
         "error_id": request_id_of(scope),
         "error_code": slug,
         "http_status": str(status),
     }
-    return JSONResponse(body, status_code=status, headers=headers, media_type=TAXII_JSON)
 
 
 def of(scope: Scope, exc: ProblemError) -> JSONResponse:

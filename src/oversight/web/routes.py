@@ -1,5 +1,6 @@
-"""Two families of endpoints written once: a lifecycle step of an item (suspend, disable,
-publish, approve, ...) and the list of an item's children (revisions, progress, receipts).
+"""The families of endpoints written once: creating an item, reading one, deleting one, a
+lifecycle step of an item (suspend, disable, publish, approve, ...) and the list of an item's
+children (revisions, progress, receipts).
 
 Each family has one shape — parse the id and what the request names, call one service,
 shape the answer — so the shape lives here and the domains say what differs: the path, the
@@ -11,18 +12,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from oversight.db.keyset import Key, PageSlice
+from oversight.errors import responses
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion, TaggedDep
+from oversight.web.idempotency import IdempotencyDep
+from oversight.web.operation_ids import ids
 from oversight.web.paging import Page, PageDep
 from oversight.web.session import SessionDep
 
 Step = Callable[..., Any]
 Children = Callable[[Session, Any, uuid.UUID, PageSlice], tuple[list[Any], Key | None]]
+
+
+def resource_router(prefix: str, tag: str, one: str) -> APIRouter:
+    """The router of a kind of item at `prefix` (`/service-accounts`), under the docs' `tag`;
+    its operation ids are `<resource>.<verb>` (`service_accounts.create`), `one` naming an item
+    in its endpoints' names (`get_service_account`)."""
+    resource = prefix.strip("/").replace("-", "_")
+    return APIRouter(
+        prefix=prefix, tags=[tag], generate_unique_id_function=ids(resource, resource, one)
+    )
+
+
+def with_reason(step: Step) -> Step:
+    """A step whose body gives a reason (a withdrawal, a reopening): the service takes its text."""
+    return lambda session, principal, item_id, body, version: step(
+        session, principal, item_id, body.reason, version
+    )
 
 
 def lifecycle(
@@ -106,6 +128,91 @@ class ItemRoutes:
     principal: Any
     answer: type[BaseModel] | None = None  # of the steps; child lists name their own
     show: Callable[[Any], Any] | None = None
+    noun: str = ""  # in the endpoints' names (`get_<noun>`); by default the id's, `_id` cut
+
+    @property
+    def one(self) -> str:
+        return self.noun or self.id_param.removesuffix("_id")
+
+    def create(
+        self,
+        make: Step,
+        body: type[BaseModel],
+        examples: dict[str, Any] | None = None,
+        *,
+        answer: type[BaseModel] | None = None,
+        show: Callable[[Any], Any] | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+        **doc: Any,
+    ) -> None:
+        """`POST ""` (`create_<noun>`): `make(session, principal, body)`, answered 201 with
+        the new item's `Location` (its `get_<noun>` route) and `ETag`; a retry with the same
+        `Idempotency-Key` replays the first answer (`secret_fields` kept as null)."""
+        doc.setdefault("responses", responses(401, 403, 409, 422))
+        caller_dep = doc.pop("principal", self.principal)
+        answer = answer or self.answer
+        assert answer is not None, "a create needs the answer's model"
+        shown = show or self.show or answer.model_validate
+        Given = body if examples is None else Annotated[body, Body(openapi_examples=examples)]
+        at = (f"get_{self.one}", self.id_param)
+
+        def endpoint(
+            body: Given, session: SessionDep, caller: caller_dep, idem: IdempotencyDep
+        ) -> JSONResponse:
+            def produce() -> BaseModel:
+                return shown(make(session, caller, body))
+
+            return idem.respond(session, caller, produce, at=at, secret_fields=secret_fields)
+
+        self.router.add_api_route(
+            "",
+            endpoint,
+            methods=["POST"],
+            name=f"create_{self.one}",
+            status_code=201,
+            response_model=answer,
+            **doc,
+        )
+
+    def get(
+        self,
+        fetch: Step,
+        principal: Any,
+        *,
+        answer: type[BaseModel] | None = None,
+        show: Callable[[Any], Any] | None = None,
+        **doc: Any,
+    ) -> None:
+        """`GET /{id}` (`get_<noun>`): `fetch(session, principal, id)`, with its `ETag`."""
+        doc.setdefault("responses", responses(401, 403, 404))
+        answer = answer or self.answer
+        assert answer is not None, "a read needs the answer's model"
+        shown = show or self.show or answer.model_validate
+        Id = Annotated[uuid.UUID, Path(alias=self.id_param)]
+
+        def endpoint(item_id: Id, session: SessionDep, caller: principal, tagged: TaggedDep) -> Any:
+            return tagged(shown(fetch(session, caller, item_id)))
+
+        path = f"/{{{self.id_param}}}"
+        self.router.add_api_route(
+            path, endpoint, methods=["GET"], name=f"get_{self.one}", response_model=answer, **doc
+        )
+
+    def delete(self, name: str, step: Step, **doc: Any) -> None:
+        """`DELETE /{id}`: `step(session, principal, id, expected_version)`, answered 204."""
+        caller_dep = doc.pop("principal", self.principal)
+        Id = Annotated[uuid.UUID, Path(alias=self.id_param)]
+
+        def endpoint(
+            item_id: Id, session: SessionDep, caller: caller_dep, expected_version: ExpectedVersion
+        ) -> Response:
+            step(session, caller, item_id, expected_version)
+            return Response(status_code=204)
+
+        path = f"/{{{self.id_param}}}"
+        self.router.add_api_route(
+            path, endpoint, methods=["DELETE"], name=name, status_code=204, **doc
+        )
 
     def step(
         self, method: str, path: str, name: str, step: Step, body: Any = None, **doc: Any
