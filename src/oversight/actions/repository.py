@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, not_, or_, select
+from sqlalchemy import and_, false, func, not_, or_, select
 
 from oversight.access.repository import ClassifiedRepository
 from oversight.actions.models import ActionItem, ActionUpdate
@@ -77,6 +77,19 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
         if f.by_due_date:
             return self.page(page, *filters, keys=[a.due_sort, a.id], descending=False)
         return self.page(page, *filters)
+
+    def rag_counts(self, today: date) -> dict[Rag, int]:
+        """How many of the open actions the principal reads are of each RAG status: counted
+        in SQL, so no item is read (nor recorded as read)."""
+        return {
+            rag: self.session.scalar(
+                select(func.count()).select_from(
+                    self.base().where(rag_clause(rag, today)).subquery()
+                )
+            )
+            or 0
+            for rag in Rag
+        }
 
     def for_meeting(self, meeting_id: uuid.UUID) -> list[ActionItem]:
         stmt = (

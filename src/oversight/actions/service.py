@@ -6,6 +6,7 @@ allows, and never changes it (403; 404 when they cannot read it at all).
 """
 
 import uuid
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from oversight.actions.presenter import present
 from oversight.actions.progress import is_creator_editor, is_owner, move
 from oversight.actions.repository import ActionFilters, ActionRepository
 from oversight.actions.schemas import EDITABLE, ActionCreate, ActionPatch, ActionRead
-from oversight.actions.status import ActionStatus
+from oversight.actions.status import ActionStatus, Rag
 from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import require_version
@@ -86,6 +87,10 @@ def patch(
         session.add(move(principal, action, body.status, body.note))
     session.flush()
     return present(session, principal, [action])[0]
+
+
+def rag_counts(session: Session, principal: Principal, today: date) -> dict[Rag, int]:
+    return ActionRepository(session, principal).rag_counts(today)
 
 
 def listing(

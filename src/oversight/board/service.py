@@ -2,7 +2,6 @@
 what the caller may read: every item comes through its domain's service, so through the
 classified repositories; the figures come through the disclosure control."""
 
-from collections import Counter
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -12,6 +11,7 @@ from oversight.access.classification import TLP, ProtectiveMarking
 from oversight.actions import clock
 from oversight.actions import service as actions
 from oversight.actions.repository import ActionFilters
+from oversight.actions.status import Rag
 from oversight.auth.principal import Principal
 from oversight.bulletins import service as bulletins
 from oversight.bulletins.repository import BulletinFilters
@@ -20,6 +20,7 @@ from oversight.meetings import service as meetings
 from oversight.reports import statistics
 
 TLP_ORDER = [TLP.clear, TLP.green, TLP.amber, TLP.amber_strict, TLP.red]
+PAGE = 1000  # rows per query while walking the period's lists
 MARKING_ORDER = [ProtectiveMarking.official, ProtectiveMarking.official_sensitive]
 
 
@@ -27,51 +28,55 @@ def _marked(item: Any) -> dict[str, str]:
     return {"tlp": str(item.tlp), "protective_marking": str(item.protective_marking)}
 
 
-def _in(moment: datetime | None, start: date, end: date) -> bool:
-    return moment is not None and start <= moment.date() <= end
-
-
 def build(session: Session, principal: Principal, start: date, end: date) -> dict[str, Any]:
     start = start.replace(day=1)
     end = statistics.period(None, end)[1] or end
     can = principal.scopes
-    published = every(
-        lambda p: bulletins.listing(session, principal, BulletinFilters(status="published"), p),
-        200,
-    )
-    shown_bulletins = [
-        {
-            "id": str(b.id),
-            "title": b.title,
-            "category": str(b.category),
-            "severity": str(b.severity),
-            "published_at": b.published_at.isoformat() if b.published_at else None,
-            **_marked(b),
-        }
-        for b in (published if "bulletins:read" in can else [])
-        if _in(b.published_at, start, end)
-    ]
-    today = clock.today()
-    open_actions = [
-        a
-        for a in every(
-            lambda p: actions.listing(session, principal, ActionFilters(today=today), p), 200
-        )
-        if a.rag_status is not None and "actions:read" in can
-    ]
-    rag = Counter(str(a.rag_status) for a in open_actions)
-    overdue = [
-        {
-            "id": str(a.id),
-            "title": a.title,
-            "owner": a.owner_agency.name if a.owner_agency else None,
-            "due_date": a.due_date.isoformat() if a.due_date else None,
-            **_marked(a),
-        }
-        for a in open_actions
-        if a.overdue
-    ]
     until = datetime.combine(end, time.max, tzinfo=UTC)
+    # The period's published bulletins and the overdue actions are selected in SQL: nothing
+    # outside them is read, presented or recorded as read; the RAG chart is counted in SQL.
+    period = BulletinFilters(
+        status="published",
+        published_from=datetime.combine(start, time.min, tzinfo=UTC),
+        published_to=until,
+    )
+    shown_bulletins = (
+        [
+            {
+                "id": str(b.id),
+                "title": b.title,
+                "category": str(b.category),
+                "severity": str(b.severity),
+                "published_at": b.published_at.isoformat() if b.published_at else None,
+                **_marked(b),
+            }
+            for b in every(lambda p: bulletins.listing(session, principal, period, p), PAGE)
+        ]
+        if "bulletins:read" in can
+        else []
+    )
+    today = clock.today()
+    reads_actions = "actions:read" in can
+    rag = actions.rag_counts(session, principal, today) if reads_actions else {}
+    overdue = (
+        [
+            {
+                "id": str(a.id),
+                "title": a.title,
+                "owner": a.owner_agency.name if a.owner_agency else None,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+                **_marked(a),
+            }
+            for a in every(
+                lambda p: actions.listing(
+                    session, principal, ActionFilters(today=today, overdue=True), p
+                ),
+                PAGE,
+            )
+        ]
+        if reads_actions
+        else []
+    )
     held = (
         meetings.listing(session, principal, every_page(), held_to=until)[0]
         if "meetings:read" in can
@@ -107,7 +112,7 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
         },
         "bulletins": shown_bulletins,
         "actions": {
-            "rag": {k: rag.get(k, 0) for k in ("red", "amber", "green")},
+            "rag": {k.value: rag.get(k, 0) for k in (Rag.red, Rag.amber, Rag.green)},
             "overdue": overdue,
         },
         "minutes": decisions,

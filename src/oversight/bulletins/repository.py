@@ -43,6 +43,9 @@ class BulletinFilters:
     sector: str | None = None
     q: str | None = None
     updated_after: datetime | None = None
+    # Not a query parameter: the board update's period (published_at within, both ends).
+    published_from: datetime | None = None
+    published_to: datetime | None = None
 
 
 class BulletinRepository(ClassifiedRepository[Bulletin]):
@@ -54,6 +57,10 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         conds = equals(*((getattr(Bulletin, name), getattr(f, name)) for name in exact))
         if f.updated_after is not None:
             conds.append(Bulletin.updated_at > f.updated_after)
+        if f.published_from is not None:
+            conds.append(Bulletin.published_at >= f.published_from)
+        if f.published_to is not None:
+            conds.append(Bulletin.published_at <= f.published_to)
         dialect = _dialect(self.session)
         if f.sector is not None:
             conds.append(sector_clause(dialect, f.sector))
