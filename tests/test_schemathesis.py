@@ -8,9 +8,8 @@ schemathesis has (what `st run --checks all` runs), as an admin, an editor and a
   answer is documented (status, media type, body, headers); invalid data is refused, valid
   data is not refused as invalid; a declared credential is enforced; an undeclared method
   answers 405 with `Allow`.
-The OpenAPI links lead from each create, read and list to every operation on the item; a
-stateful run along them, and a run of the command line against a live server, are not part of
-this module yet.
+The OpenAPI links lead from each create, read and list to every operation on the item; they
+are walked in `test_schemathesis_links.py`.
 
 `object_level_authorization` is run with the others but has nothing to compare here: it
 replays one identity's reads as the other identities of a Web Fuzzing Commons auth document,
@@ -21,133 +20,29 @@ Budget (2 CPUs): about 90 s per database on top of the five checks for two roles
 ran before; `MAX_EXAMPLES` sets it.
 """
 
-import copy
-import json
-import re
-import tempfile
-from pathlib import Path
-
 import pytest
-import schemathesis
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import CHECKS, load_all_checks
-from schemathesis.config import SchemathesisConfig
+from schemathesis.checks import CHECKS
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 from schemathesis.generation.drivers import CoverageGenerator
 from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.generation.overrides import Override
-from schemathesis.schemas import BaseSchema
-from sqlalchemy import create_engine
 
-from oversight.auth.scopes import scopes_for_roles
-from oversight.main import create_app
-from tests.support.databases import make_settings
-from tests.support.schemathesis_hooks import (
-    ignored_auth_beyond_throttle,
-    positive_data_acceptance_within_rules,
+from tests.support.api_schema import (
+    ALL_CHECKS,
+    AS_OVERSIGHT_STATES,
+    CHECK_NAMES,
+    IDS,
+    OPERATIONS,
+    ROLES,
+    SCHEMA,
+    coverage_role,
+    load_schema,
 )
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-ROLES = ("admin", "editor", "member")
 MAX_EXAMPLES = 8
-
-# What `--checks all` runs in the installed schemathesis (`max_response_time` needs a limit).
-CHECK_NAMES = frozenset(
-    {
-        "not_a_server_error",
-        "status_code_conformance",
-        "content_type_conformance",
-        "response_schema_conformance",
-        "response_headers_conformance",
-        "positive_data_acceptance",
-        "negative_data_rejection",
-        "missing_required_header",
-        "unsupported_method",
-        "allow_header_conformance",
-        "use_after_free",
-        "ensure_resource_availability",
-        "ignored_auth",
-        "object_level_authorization",
-    }
-)
-load_all_checks()
-# Every check; `positive_data_acceptance` as Oversight's rules allow (see schemathesis_hooks).
-AS_OVERSIGHT_STATES = {
-    "positive_data_acceptance": positive_data_acceptance_within_rules,
-    "ignored_auth": ignored_auth_beyond_throttle,
-}
-ALL_CHECKS = [AS_OVERSIGHT_STATES.get(name) or CHECKS.get_one(name) for name in sorted(CHECK_NAMES)]
-
-
-def application_schema() -> dict:
-    """The app's own OpenAPI document, as /openapi.json serves it; no database is touched."""
-    engine = create_engine("sqlite://")
-    app = create_app(make_settings("sqlite://", Path(tempfile.gettempdir())), engine)
-    engine.dispose()
-    return app.openapi()
-
-
-SCHEMA = application_schema()
-OPERATIONS = [
-    (method, path)
-    for path, item in SCHEMA["paths"].items()
-    for method in HTTP_METHODS
-    if method in item
-]
-IDS = [f"{m.upper()} {p}" for m, p in OPERATIONS]
-
-# A cursor (`cursor`, `after`, TAXII's `next`) is a token the service signed (`web/paging.py`):
-# a string it did not issue is
-# refused with 400 however well it fits the schema, as a credential that does not exist would
-# be. So on the lists that take one, 400 is an expected answer to schema-valid data; 422 (any
-# other parameter out of its documented bounds) still is not. Likewise `If-Match` names the
-# version the item must still have: one drawn at random is a 412 anywhere.
-PAGED = [
-    path
-    for path, item in SCHEMA["paths"].items()
-    if any(
-        p.get("description", "").endswith("of the previous page")
-        for p in item.get("get", {}).get("parameters", [])
-    )
-]
-CONFIG = f"""
-[generation]
-allow-x00 = false
-
-[checks.positive_data_acceptance]
-expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
-
-[[operations]]
-include-name-regex = {json.dumps("^GET (" + "|".join(re.escape(p) for p in PAGED) + ")$")}
-[operations.checks.positive_data_acceptance]
-expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "429", "5xx"]
-"""
-
-
-def load_schema(app: FastAPI) -> BaseSchema:
-    """The schema, told the rules above, sending every call (probes included) to `app`."""
-    config = SchemathesisConfig.from_str(CONFIG)
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(SCHEMA), config=config)
-    schema.app = app
-    return schema
-
-
-def required_scopes(method: str, path: str) -> set[str] | None:
-    """The scopes the operation's OAuth2 requirement names; None when it declares none."""
-    requirements = SCHEMA["paths"][path][method].get("security")
-    if not requirements:
-        return None
-    oauth = [set(r["OAuth2"]) for r in requirements if "OAuth2" in r]
-    return min(oauth, key=len) if oauth else None
-
-
-def may_use(role: str, method: str, path: str) -> bool:
-    """Whether the role's scopes allow the operation (the services may still refuse an item)."""
-    needed = required_scopes(method, path)
-    return needed is None or needed <= scopes_for_roles([role])
 
 
 def _roles_of(role: str) -> list[str]:
@@ -193,11 +88,6 @@ def test_operation_answers_as_documented(api_schema, app, db, factory, role, met
         case.call_and_validate(app=app, headers=factory.headers(caller), checks=ALL_CHECKS)
 
     run()
-
-
-def coverage_role(method: str, path: str) -> str:
-    """The role best placed to use the operation: the first that holds its scopes."""
-    return next((r for r in ("editor", "admin", "member") if may_use(r, method, path)), "admin")
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=IDS)
