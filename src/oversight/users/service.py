@@ -7,7 +7,6 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names
 from oversight.access.reach import Reach, check_reserved, managed_agency, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
@@ -16,27 +15,19 @@ from oversight.auth.principal import Principal
 from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.scopes import Role
 from oversight.db import utcnow
-from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict, Forbidden, Unprocessable
 from oversight.users import repository
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
 
-
-def listing(
-    session: Session,
-    principal: Principal | None,
-    page: PageSlice,
-    agency_id: str | None = None,
-    role: Role | None = None,
-    is_active: bool | None = None,
-) -> tuple[list[User], Key | None]:
-    reach = managed_agency(principal)
-    agency = names.agency_id_of(session, agency_id)
-    return repository.listing(session, page, reach, agency, role, is_active)
-
-
-people = Reach(User, "user", "email", lambda s, ref: repository.by_email(s, ref.strip().lower()))
+people = Reach(
+    User,
+    "user",
+    "email",
+    lambda s, ref: repository.by_email(s, ref.strip().lower()),
+    {"role": repository.holds_role},
+)
+listing = people.listing
 get = people.get
 find = people.find
 
