@@ -4,6 +4,7 @@ Every function takes the acting principal; `None` is the system (the command lin
 """
 
 import uuid
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -147,42 +148,37 @@ def revoke(session: Session, principal: Principal | None, user_id: uuid.UUID, ro
     return set_roles(session, principal, user, [Role(r) for r in user.roles if r != role])
 
 
-def disable(
+def set_active(
     session: Session,
     principal: Principal | None,
     user_id: uuid.UUID,
     expected_version: int | None = None,
+    *,
+    active: bool,
 ) -> User:
-    """The user's tokens stop working on the next request; logging in is refused."""
+    """Disabled, the user's tokens stop working on the next request and logging in is
+    refused. An agency admin undoes only what an agency admin did: a user an admin (or the
+    command line) disabled stays disabled until an admin enables them."""
     user = _managed(session, principal, user_id, expected_version)
-    if principal is not None and principal.id == user.id:
+    by_admin = principal is None or principal.is_admin
+    if active and user.disabled_by_admin and not by_admin:
+        raise Forbidden("An admin disabled this user; only an admin may enable them again")
+    if not active and principal is not None and principal.id == user.id:
         raise Conflict("You cannot disable your own account")
-    if not user.is_active:
+    if user.is_active == active:
         return user
-    _ensure_admin_remains(session, user)
-    user.is_active = False
-    user.disabled_by_admin = principal is None or principal.is_admin
-    revoke_user_tokens(session, user)
+    if not active:
+        _ensure_admin_remains(session, user)
+    user.is_active = active
+    user.disabled_by_admin = not active and by_admin
+    if not active:
+        revoke_user_tokens(session, user)
     session.flush()
     return user
 
 
-def enable(
-    session: Session,
-    principal: Principal | None,
-    user_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> User:
-    """An agency admin undoes only what an agency admin did: a user an admin (or the command
-    line) disabled stays disabled until an admin enables them."""
-    user = _managed(session, principal, user_id, expected_version)
-    if user.disabled_by_admin and principal is not None and not principal.is_admin:
-        raise Forbidden("An admin disabled this user; only an admin may enable them again")
-    if not user.is_active:
-        user.is_active = True
-        user.disabled_by_admin = False
-        session.flush()
-    return user
+disable = partial(set_active, active=False)
+enable = partial(set_active, active=True)
 
 
 def reset_password(
