@@ -1,9 +1,12 @@
 """What the bodies of classified items share besides their classification: a withdrawal's
-reason, and a partial update's refusal of nulls."""
+reason, a partial update's refusal of nulls, and the title of a meeting or an action (their
+columns' 300 characters)."""
 
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+
+ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
 
 class WithdrawalIn(BaseModel):

@@ -4,14 +4,17 @@
 """
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from oversight.access import names
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import RESERVED_ROLES
+from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.db.versions import match_version, require_version
 from oversight.errors import Forbidden, NotFound, Unprocessable
 
@@ -68,6 +71,27 @@ class Reach(Generic[A]):
     noun: str  # "user"
     name: str  # what the command line also names one by: "email"
     by_name: Callable[[Session, str], A | None]
+    # The list's filters besides agency and is_active: name -> the clause for a value.
+    narrowed_by: Mapping[str, Callable[[Any], ColumnElement[bool]]] = field(default_factory=dict)
+
+    def listing(
+        self,
+        session: Session,
+        principal: Principal | None,
+        page: PageSlice,
+        agency_id: str | None = None,
+        is_active: bool | None = None,
+        **narrow: Any,
+    ) -> tuple[list[A], Key | None]:
+        """Newest first, those within the caller's reach, of the agency named (id or slug)."""
+        reach = managed_agency(principal)
+        agency = names.agency_id_of(session, agency_id)
+        m: Any = self.model
+        also = [self.narrowed_by[name](v) for name, v in narrow.items() if v is not None]
+        stmt = select(m).where(
+            *equals((m.agency_id, reach), (m.agency_id, agency), (m.is_active, is_active)), *also
+        )
+        return keyset(session, stmt, [m.created_at, m.id], page)
 
     def get(
         self,

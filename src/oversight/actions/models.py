@@ -16,12 +16,12 @@ from oversight.access.models import (
 from oversight.actions.status import ActionStatus, Priority
 from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
-from oversight.db import Base, Timestamps, UUIDPk, utcnow
+from oversight.db import Base, Timestamps, UUIDPk, Versioned, utcnow
 
 LAST_DAY = literal(date(9999, 12, 31))
 
 
-class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
+class ActionItem(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
     """`agency_id` is the creating agency (O); `owner_agency_id` the agency that must act."""
 
     __tablename__ = "action_item"
@@ -48,12 +48,10 @@ class ActionItem(UUIDPk, Timestamps, Classified, Audited, Base):
     priority: Mapped[Priority] = mapped_column(String(8), default=Priority.medium)
     status: Mapped[ActionStatus] = mapped_column(String(16), default=ActionStatus.open)
     closed_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(default=1)
 
     # Soonest due first, those without a date last: the board's tracker order.
     due_sort: Mapped[date] = column_property(func.coalesce(due_date, LAST_DAY))
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_action_item_created_at_id", "created_at", "id"),
         Index("ix_action_item_status_due_date", "status", "due_date"),

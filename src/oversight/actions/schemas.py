@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oversight.access.bodies import ItemTitle as Title
 from oversight.access.classification import (
     AgencyRef,
     ClassificationIn,
@@ -17,7 +18,6 @@ from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
 
-Title = Annotated[str, Field(min_length=1, max_length=300)]
 Description = Annotated[str, Field(max_length=20_000, description="Markdown")]
 Note = Annotated[str, Field(min_length=1, max_length=10_000)]
 

@@ -6,7 +6,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.audit.changes import Audited
-from oversight.db import Base, Timestamps, UUIDPk
+from oversight.db import Base, Timestamps, UUIDPk, Versioned
 
 
 class Sector(StrEnum):
@@ -27,7 +27,7 @@ class AgencyStatus(StrEnum):
     suspended = "suspended"
 
 
-class Agency(UUIDPk, Timestamps, Audited, Base):
+class Agency(Versioned, UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "agency"
     __audit_resource__ = "agency"
     __audit_metadata__ = frozenset(
@@ -41,9 +41,6 @@ class Agency(UUIDPk, Timestamps, Audited, Base):
     # Bumped on suspension: every token issued to the agency's people and partner systems
     # before it stays dead after reinstatement.
     token_version: Mapped[int] = mapped_column(default=1)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_action(self, op: str, changes: dict[str, object]) -> str:
         status = changes.get("status")

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 import uuid
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -99,32 +100,27 @@ def update(
     return agency
 
 
-def suspend(
+def set_status(
     session: Session,
     principal: Principal | None,
     agency_id: uuid.UUID,
     expected_version: int | None = None,
+    *,
+    status: AgencyStatus,
 ) -> Agency:
-    """Every token of the agency's users and service accounts fails from the next request,
-    and stays dead after a reinstatement."""
+    """Suspended, every token of the agency's users and service accounts fails from the next
+    request, and stays dead after a reinstatement."""
     agency = _managed(session, principal, agency_id, expected_version)
-    if principal is not None and principal.agency_id == agency.id:
+    suspending = status == AgencyStatus.suspended
+    if suspending and principal is not None and principal.agency_id == agency.id:
         raise Conflict("You cannot suspend your own agency: you would lock yourself out")
-    if agency.status != AgencyStatus.suspended:
-        agency.status = AgencyStatus.suspended
-        revoke_agency_tokens(session, agency)
+    if agency.status != status:
+        agency.status = status
+        if suspending:
+            revoke_agency_tokens(session, agency)
         session.flush()
     return agency
 
 
-def reinstate(
-    session: Session,
-    principal: Principal | None,
-    agency_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> Agency:
-    agency = _managed(session, principal, agency_id, expected_version)
-    if agency.status != AgencyStatus.active:
-        agency.status = AgencyStatus.active
-        session.flush()
-    return agency
+suspend = partial(set_status, status=AgencyStatus.suspended)
+reinstate = partial(set_status, status=AgencyStatus.active)

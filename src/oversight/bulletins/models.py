@@ -16,7 +16,7 @@ from oversight.access.models import (
 )
 from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
-from oversight.db import Base, Timestamps, UUIDPk, utcnow
+from oversight.db import Base, Timestamps, UUIDPk, Versioned, utcnow
 
 
 class BulletinStatus(StrEnum):
@@ -70,7 +70,7 @@ class IndicatorType(StrEnum):
     filename = "filename"
 
 
-class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
+class Bulletin(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
     __tablename__ = "bulletin"
     __audit_resource__ = "bulletin"
     __audit_metadata__ = CLASSIFIED_METADATA | {
@@ -102,9 +102,7 @@ class Bulletin(UUIDPk, Timestamps, Classified, Audited, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     # The incident or near-miss report this bulletin was drafted from (it names us back).
     report_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
     # Lists are newest first; each filter a list is commonly narrowed by has its own
     # (filter, created_at, id) index so a page never sorts or scans the whole table.
     __table_args__ = (

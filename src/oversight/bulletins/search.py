@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     Table,
+    TableClause,
     Uuid,
     column,
     false,
@@ -36,7 +37,6 @@ MAX_TERMS = 16
 
 # Maintained by the migration's triggers (SQLite) or generated column (PostgreSQL).
 _fts = table("bulletin_fts", column("rowid"))
-_search_map = table("bulletin_search", column("rowid"), column("bulletin_id"))
 # The same table seen as a list in keyset order: its keys carry the names of the bulletin's
 # (created_at, id), so cursors are read from the bulletins a page returns (own metadata: the
 # migrations make it, not the models).
@@ -77,20 +77,26 @@ def terms(q: str) -> list[str]:
     return _WORD.findall(q.lower())[:MAX_TERMS]
 
 
-def matches(dialect: str, q: str) -> ColumnElement[bool]:
-    """SQL true for bulletins whose title, summary or body hold every word of `q`.
-
-    SQLite: the FTS5 index `bulletin_fts` (porter stemming), mapped to bulletins by
-    `bulletin_search`; PostgreSQL: the `search_vector` tsvector column and its GIN index.
-    """
+def text_matches(dialect: str, q: str, name: str, item_id: Any) -> ColumnElement[bool]:
+    """SQL true for the items of table `name` (`item_id` their id) whose indexed text holds
+    every word of `q`: on SQLite by the FTS5 index `<name>_fts` (porter stemming), mapped to
+    the items by `<name>_search`; on PostgreSQL by the `search_vector` column's GIN index."""
     words = terms(q)
     if not words:
         return false()
     if dialect == "postgresql":
-        vector = literal_column("bulletin.search_vector")
+        vector = literal_column(f"{name}.search_vector")
         return vector.op("@@")(func.plainto_tsquery("english", " ".join(words)))
-    ids = select(_search_map.c.bulletin_id).where(_search_map.c.rowid.in_(_hits(words)))
-    return Bulletin.id.in_(ids)
+    fts = table(f"{name}_fts", column("rowid"))
+    search_map = table(f"{name}_search", column("rowid"), column(f"{name}_id"))
+    hits = search_map.c.rowid.in_(_hits(words, fts))
+    ids = select(search_map.c[f"{name}_id"]).where(hits)
+    return item_id.in_(ids)
+
+
+def matches(dialect: str, q: str) -> ColumnElement[bool]:
+    """SQL true for bulletins whose title, summary or body hold every word of `q`."""
+    return text_matches(dialect, q, "bulletin", Bulletin.id)
 
 
 def window(session: Session, since: datetime | None, size: int) -> SearchWindow:
@@ -145,8 +151,8 @@ def walk_pages(
         size *= 4
 
 
-def _hits(words: list[str]) -> Select[tuple[int]]:
-    return select(_fts.c.rowid).where(literal_column("bulletin_fts").op("MATCH")(_match(words)))
+def _hits(words: list[str], fts: TableClause = _fts) -> Select[tuple[int]]:
+    return select(fts.c.rowid).where(literal_column(fts.name).op("MATCH")(_match(words)))
 
 
 def _match(words: list[str]) -> str:

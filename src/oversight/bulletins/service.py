@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oversight.access import names, writing
+from oversight.access.items import Items
 from oversight.access.models import CLASSIFICATION_FIELDS
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
@@ -59,8 +60,14 @@ def present(session: Session, principal: Principal, rows: list[Bulletin]) -> lis
     return names.present(session, principal, rows, BulletinRead, extra)
 
 
-def shown(session: Session, principal: Principal, bulletin: Bulletin) -> BulletinRead:
-    return present(session, principal, [bulletin])[0]
+bulletin_items = Items(
+    BulletinRepository,
+    present,
+    "Only editors of the agency that owns this bulletin may change it",
+)
+shown = bulletin_items.shown
+get = bulletin_items.get
+_writable = bulletin_items.writable
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
@@ -71,10 +78,6 @@ def create(session: Session, principal: Principal, data: BulletinCreate) -> Bull
     return shown(
         session, principal, BulletinRepository(session, principal).add(bulletin, classification)
     )
-
-
-def get(session: Session, principal: Principal, bulletin_id: uuid.UUID) -> BulletinRead:
-    return shown(session, principal, BulletinRepository(session, principal).get(bulletin_id))
 
 
 def listing(
@@ -92,14 +95,6 @@ def listing(
 def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:
     rows, last = PublicBulletinRepository(session).listing(page)
     return names.present(session, None, rows, BulletinPublic), last
-
-
-def _writable(
-    session: Session, principal: Principal, bulletin_id: uuid.UUID, expected: int | None
-) -> tuple[BulletinRepository, Bulletin]:
-    repo = BulletinRepository(session, principal)
-    refusal = "Only editors of the agency that owns this bulletin may change it"
-    return repo, writing.writable(repo, bulletin_id, expected, refusal)
 
 
 def update(

@@ -53,7 +53,7 @@ def list_users(
         as_json,
         agency,
         lambda session, agency_id, page: service.listing(
-            session, None, page, agency_id, role, active
+            session, None, page, agency_id, active, role=role
         ),
         _out,
         COLUMNS,

@@ -7,6 +7,7 @@ from oversight.db.base import (
     Timestamps,
     UTCDateTime,
     UUIDPk,
+    Versioned,
     clock_from,
     utcnow,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "Timestamps",
     "UTCDateTime",
     "UUIDPk",
+    "Versioned",
     "clock_from",
     "keep_on_rollback",
     "make_engine",

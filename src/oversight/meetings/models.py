@@ -16,7 +16,7 @@ from oversight.access.models import (
 )
 from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
-from oversight.db import Base, Timestamps, UUIDPk
+from oversight.db import Base, Timestamps, UUIDPk, Versioned
 
 
 class AttendanceStatus(StrEnum):
@@ -31,7 +31,7 @@ class MinutesStatus(StrEnum):
     published = "published"
 
 
-class Meeting(UUIDPk, Timestamps, Classified, Audited, Base):
+class Meeting(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
     """`author_id` is who created the meeting; `agency_id` (O) the agency that owns it."""
 
     __tablename__ = "meeting"
@@ -47,9 +47,7 @@ class Meeting(UUIDPk, Timestamps, Classified, Audited, Base):
     agenda: Mapped[list[Any]] = mapped_column(default=list)
     # [{agency_id, name, status}], replaced whole by PUT /meetings/{id}/attendance.
     attendance: Mapped[list[Any]] = mapped_column(default=list)
-    version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_meeting_held_at_id", "held_at", "id"),)
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from oversight.access.bodies import ItemTitle as Title
 from oversight.access.classification import (
     AgencyRef,
     ClassificationIn,
@@ -19,7 +20,6 @@ from oversight.meetings import samples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
 from oversight.web.timestamps import Timestamp
 
-Title = Annotated[str, Field(min_length=1, max_length=300)]
 Place = Annotated[str, Field(max_length=300)]
 AgendaItem = Annotated[str, Field(min_length=1, max_length=1000)]
 Agenda = Annotated[list[AgendaItem], Field(max_length=100)]

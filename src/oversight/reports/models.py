@@ -16,7 +16,7 @@ from oversight.access.models import (
 )
 from oversight.audit.changes import Audited
 from oversight.auth.scopes import Scope
-from oversight.db import Base, Timestamps, UUIDPk
+from oversight.db import Base, Timestamps, UUIDPk, Versioned
 
 
 class ReportKind(StrEnum):
@@ -58,7 +58,7 @@ class Outcome(StrEnum):
     loss = "loss"
 
 
-class Report(UUIDPk, Timestamps, Classified, Audited, Base):
+class Report(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
     """`agency_id` is the reporting agency; `author_id` who reported. Readers outside the
     agency do not learn either when `anonymous_to_peers` is set (the audit trail keeps them)."""
 
@@ -100,9 +100,7 @@ class Report(UUIDPk, Timestamps, Classified, Audited, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     # The draft bulletin this report was promoted to (the bulletin names it back).
     bulletin_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bulletin.id"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_report_created", "created_at", "id"),
         Index("ix_report_occurred", "occurred_on", "id"),

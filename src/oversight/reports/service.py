@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oversight.access import names, writing
+from oversight.access.items import Items
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.bulletins import service as bulletins
@@ -39,8 +40,12 @@ def present(session: Session, principal: Principal, reports: list[Report]) -> li
     return names.present(session, principal, reports, ReportRead, extra)
 
 
-def shown(session: Session, principal: Principal, report: Report) -> ReportRead:
-    return present(session, principal, [report])[0]
+report_items = Items(
+    ReportRepository, present, "Only editors of the reporting agency may change this report"
+)
+shown = report_items.shown
+get = report_items.get
+_writable = report_items.writable
 
 
 def create(session: Session, principal: Principal, data: ReportCreate) -> ReportRead:
@@ -54,28 +59,11 @@ def create(session: Session, principal: Principal, data: ReportCreate) -> Report
     )
 
 
-def get(session: Session, principal: Principal, report_id: uuid.UUID) -> ReportRead:
-    return shown(session, principal, ReportRepository(session, principal).get(report_id))
-
-
 def listing(
     session: Session, principal: Principal, filters: ReportFilters, page: PageSlice
 ) -> tuple[list[ReportRead], Key | None]:
     rows, last = ReportRepository(session, principal).listing(filters, page)
     return present(session, principal, rows), last
-
-
-def _writable(
-    session: Session,
-    principal: Principal,
-    report_id: uuid.UUID,
-    expected: int | None,
-    *,
-    versioned: bool = True,
-) -> tuple[ReportRepository, Report]:
-    repo = ReportRepository(session, principal)
-    refusal = "Only editors of the reporting agency may change this report"
-    return repo, writing.writable(repo, report_id, expected, refusal, versioned=versioned)
 
 
 def update(

@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.audit.changes import Audited
-from oversight.db import Base, Timestamps, UUIDPk
+from oversight.db import Base, Timestamps, UUIDPk, Versioned
 
 
-class ServiceAccount(UUIDPk, Timestamps, Audited, Base):
+class ServiceAccount(Versioned, UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "service_account"
     __audit_resource__ = "service_account"
     __audit_metadata__ = frozenset(
@@ -31,9 +31,6 @@ class ServiceAccount(UUIDPk, Timestamps, Audited, Base):
     # The person who last received the secret (at creation or rotation): answerable for
     # what the partner system writes, e.g. never the approver of minutes it drafted.
     responsible_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
         if op == "update":

@@ -8,30 +8,15 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names
-from oversight.access.reach import Reach, managed_agency, target_agency
+from oversight.access.reach import Reach, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth.passwords import new_secret, secret_digest
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
-from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict, Unprocessable
 from oversight.service_accounts import repository
 from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate
-
-
-def listing(
-    session: Session,
-    principal: Principal | None,
-    page: PageSlice,
-    agency_id: str | None = None,
-    is_active: bool | None = None,
-) -> tuple[list[ServiceAccount], Key | None]:
-    reach = managed_agency(principal)
-    agency = names.agency_id_of(session, agency_id)
-    return repository.listing(session, page, reach, agency, is_active)
-
 
 accounts = Reach(
     ServiceAccount,
@@ -39,6 +24,7 @@ accounts = Reach(
     "client_id",
     lambda s, ref: repository.by_client_id(s, ref.strip()),
 )
+listing = accounts.listing
 get = accounts.get
 find = accounts.find
 

@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.audit.changes import Audited
-from oversight.db import Base, Timestamps, UUIDPk
+from oversight.db import Base, Timestamps, UUIDPk, Versioned
 
 
-class User(UUIDPk, Timestamps, Audited, Base):
+class User(Versioned, UUIDPk, Timestamps, Audited, Base):
     __tablename__ = "user_account"
     __audit_resource__ = "user"
     __audit_metadata__ = frozenset(
@@ -33,9 +33,6 @@ class User(UUIDPk, Timestamps, Audited, Base):
     disabled_by_admin: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
         if op == "update":

@@ -5,7 +5,6 @@ import uuid
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from oversight.db.keyset import Key, PageSlice, equals, keyset
 from oversight.users.models import User
 
 
@@ -24,24 +23,6 @@ def email_holder(session: Session, email: str, except_id: uuid.UUID | None = Non
     if except_id is not None:
         stmt = stmt.where(User.id != except_id)
     return session.scalars(stmt.limit(1)).first()
-
-
-def listing(
-    session: Session,
-    page: PageSlice,
-    reach: uuid.UUID | None,
-    agency_id: uuid.UUID | None = None,
-    role: str | None = None,
-    is_active: bool | None = None,
-) -> tuple[list[User], Key | None]:
-    """Users newest first, within `reach` (one agency, or None for all)."""
-    filters = equals(
-        (User.agency_id, reach), (User.agency_id, agency_id), (User.is_active, is_active)
-    )
-    if role is not None:
-        filters.append(holds_role(role))
-    stmt = select(User).where(*filters)
-    return keyset(session, stmt, [User.created_at, User.id], page)
 
 
 def active_admins(session: Session, except_id: uuid.UUID | None = None) -> int:

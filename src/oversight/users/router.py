@@ -44,7 +44,7 @@ def list_users(
 ) -> Page[UserRead]:
     return paging.respond(
         page,
-        service.listing(session, principal, page.slice, agency_id, role, is_active),
+        service.listing(session, principal, page.slice, agency_id, is_active, role=role),
         UserRead.model_validate,
     )
 

@@ -4,10 +4,10 @@ Every function takes the acting principal; `None` is the system (the command lin
 """
 
 import uuid
+from functools import partial
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names
 from oversight.access.reach import Reach, check_reserved, managed_agency, target_agency
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
@@ -16,27 +16,19 @@ from oversight.auth.principal import Principal
 from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.scopes import Role
 from oversight.db import utcnow
-from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict, Forbidden, Unprocessable
 from oversight.users import repository
 from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
 
-
-def listing(
-    session: Session,
-    principal: Principal | None,
-    page: PageSlice,
-    agency_id: str | None = None,
-    role: Role | None = None,
-    is_active: bool | None = None,
-) -> tuple[list[User], Key | None]:
-    reach = managed_agency(principal)
-    agency = names.agency_id_of(session, agency_id)
-    return repository.listing(session, page, reach, agency, role, is_active)
-
-
-people = Reach(User, "user", "email", lambda s, ref: repository.by_email(s, ref.strip().lower()))
+people = Reach(
+    User,
+    "user",
+    "email",
+    lambda s, ref: repository.by_email(s, ref.strip().lower()),
+    {"role": repository.holds_role},
+)
+listing = people.listing
 get = people.get
 find = people.find
 
@@ -156,42 +148,37 @@ def revoke(session: Session, principal: Principal | None, user_id: uuid.UUID, ro
     return set_roles(session, principal, user, [Role(r) for r in user.roles if r != role])
 
 
-def disable(
+def set_active(
     session: Session,
     principal: Principal | None,
     user_id: uuid.UUID,
     expected_version: int | None = None,
+    *,
+    active: bool,
 ) -> User:
-    """The user's tokens stop working on the next request; logging in is refused."""
+    """Disabled, the user's tokens stop working on the next request and logging in is
+    refused. An agency admin undoes only what an agency admin did: a user an admin (or the
+    command line) disabled stays disabled until an admin enables them."""
     user = _managed(session, principal, user_id, expected_version)
-    if principal is not None and principal.id == user.id:
+    by_admin = principal is None or principal.is_admin
+    if active and user.disabled_by_admin and not by_admin:
+        raise Forbidden("An admin disabled this user; only an admin may enable them again")
+    if not active and principal is not None and principal.id == user.id:
         raise Conflict("You cannot disable your own account")
-    if not user.is_active:
+    if user.is_active == active:
         return user
-    _ensure_admin_remains(session, user)
-    user.is_active = False
-    user.disabled_by_admin = principal is None or principal.is_admin
-    revoke_user_tokens(session, user)
+    if not active:
+        _ensure_admin_remains(session, user)
+    user.is_active = active
+    user.disabled_by_admin = not active and by_admin
+    if not active:
+        revoke_user_tokens(session, user)
     session.flush()
     return user
 
 
-def enable(
-    session: Session,
-    principal: Principal | None,
-    user_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> User:
-    """An agency admin undoes only what an agency admin did: a user an admin (or the command
-    line) disabled stays disabled until an admin enables them."""
-    user = _managed(session, principal, user_id, expected_version)
-    if user.disabled_by_admin and principal is not None and not principal.is_admin:
-        raise Forbidden("An admin disabled this user; only an admin may enable them again")
-    if not user.is_active:
-        user.is_active = True
-        user.disabled_by_admin = False
-        session.flush()
-    return user
+disable = partial(set_active, active=False)
+enable = partial(set_active, active=True)
 
 
 def reset_password(

@@ -9,10 +9,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oversight.audit.changes import Audited
-from oversight.db import Base, Timestamps, UUIDPk, utcnow
+from oversight.db import Base, Timestamps, UUIDPk, Versioned, utcnow
 
 
-class Webhook(UUIDPk, Timestamps, Audited, Base):
+class Webhook(Versioned, UUIDPk, Timestamps, Audited, Base):
     """`principal_id` is the service account of the agency the webhook delivers as: an event
     goes out only if that principal may read the item when it is delivered."""
 
@@ -35,9 +35,6 @@ class Webhook(UUIDPk, Timestamps, Audited, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
         if op == "update":
