@@ -152,3 +152,46 @@ def test_a_chain_keeps_through_migration_0006_both_ways(databases):
         assert _verify(engine).records == 4
     finally:
         engine.dispose()
+
+
+def _commit_many(engine: Engine, action: str, n: int) -> None:
+    with make_sessionmaker(engine)() as session:
+        for i in range(n):
+            record(session, action, resource_type="thing", resource_id=i, changes={"i": i})
+        session.commit()
+
+
+@pytest.mark.postgres_only
+def test_the_link_reads_a_transactions_records_once_and_keeps_the_chain_both_ways(databases):
+    """Migration 0012: the commit-time link copies the pending arrays into local variables
+    (a subscript of the trigger row's field detoasts the whole array every time); the chain
+    links the same way before, after and back."""
+    engine = make_engine(databases.new_url())
+    definition = "SELECT pg_get_functiondef('audit_link_pending'::regproc)"
+    try:
+        migrations.upgrade(engine, "0011")
+        recorder.install()
+        _commit_many(engine, "test.before", 300)
+        migrations.upgrade(engine)
+        with engine.connect() as conn:
+            assert "pa text[] := NEW.a" in conn.execute(text(definition)).scalar_one()
+        _commit_many(engine, "test.after", 300)
+        migrations.downgrade(engine, "0011")
+        with engine.connect() as conn:
+            assert "NEW.a[i]" in conn.execute(text(definition)).scalar_one()
+        _commit_many(engine, "test.back", 300)
+        result = _verify(engine)
+        assert result.ok and result.records == 900
+        with Session(engine) as session:
+            rows = session.execute(
+                select(AuditRecord.seq, AuditRecord.action, AuditRecord.resource_id).order_by(
+                    AuditRecord.seq
+                )
+            ).all()
+        assert [r.seq for r in rows] == list(range(1, 901))
+        assert [r.action for r in rows] == (
+            ["test.before"] * 300 + ["test.after"] * 300 + ["test.back"] * 300
+        )
+        assert [r.resource_id for r in rows] == [str(i) for i in range(300)] * 3
+    finally:
+        engine.dispose()

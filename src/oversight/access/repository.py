@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, delete, insert, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 
 from oversight.access import recipients
 from oversight.access.classification import AUDITED_READS, TLP
@@ -62,6 +62,13 @@ class ClassifiedRepository(Generic[M]):
 
     def base(self) -> Select[tuple[M]]:
         return select(self.model).where(visible_to(self.principal, self.model))
+
+    def slim(self, *columns: InstrumentedAttribute[Any]) -> Select[tuple[M]]:
+        """`base()` loading only these columns, beside what paging, the audit and the marking
+        need: a summary of many items. Reading any other attribute raises, never loads."""
+        m: Any = self.model
+        kept = (m.id, m.created_at, m.tlp, m.protective_marking, *columns)
+        return self.base().options(load_only(*kept, raiseload=True))
 
     def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> M:
         stmt = self.base().where(self.model.id == item_id)  # type: ignore[attr-defined]

@@ -56,7 +56,7 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
     model = ActionItem
     resource = "action"
 
-    def listing(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
+    def _filtered(self, f: ActionFilters) -> list[Any]:
         a = ActionItem
         filters = equals(
             (a.status, f.status),
@@ -74,9 +74,19 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
             filters.append(rag_clause(f.rag, f.today))
         if f.nothing:
             filters.append(false())
+        return filters
+
+    def listing(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
+        a = ActionItem
         if f.by_due_date:
-            return self.page(page, *filters, keys=[a.due_sort, a.id], descending=False)
-        return self.page(page, *filters)
+            return self.page(page, *self._filtered(f), keys=[a.due_sort, a.id], descending=False)
+        return self.page(page, *self._filtered(f))
+
+    def headlines(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
+        """A page of `f`'s actions, newest first, loading only what a summary shows."""
+        a = ActionItem
+        stmt = self.slim(a.title, a.owner_agency_id, a.due_date)
+        return self.page(page, *self._filtered(f), stmt=stmt)
 
     def rag_counts(self, today: date) -> dict[Rag, int]:
         """How many of the open actions the principal reads are of each RAG status: counted

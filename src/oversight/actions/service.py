@@ -106,6 +106,14 @@ def listing(
     return present(session, principal, rows), last
 
 
+def headlines(
+    session: Session, principal: Principal, f: ActionFilters, page: PageSlice
+) -> tuple[list[ActionItem], Key | None]:
+    """A page of the actions the caller reads with only their title, owner, due date and
+    marking loaded (a summary of many: the board update)."""
+    return ActionRepository(session, principal).headlines(f, page)
+
+
 def for_meeting(session: Session, principal: Principal, meeting_id: uuid.UUID) -> list[ActionRead]:
     """The actions of a meeting the caller reads, as it sees them."""
     items = ActionRepository(session, principal).for_meeting(meeting_id)

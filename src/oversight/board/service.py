@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from oversight.access import names
 from oversight.access.classification import TLP, ProtectiveMarking
 from oversight.actions import clock
 from oversight.actions import service as actions
@@ -50,7 +51,7 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
                 "published_at": b.published_at.isoformat() if b.published_at else None,
                 **_marked(b),
             }
-            for b in every(lambda p: bulletins.listing(session, principal, period, p), PAGE)
+            for b in every(lambda p: bulletins.headlines(session, principal, period, p), PAGE)
         ]
         if "bulletins:read" in can
         else []
@@ -58,25 +59,29 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
     today = clock.today()
     reads_actions = "actions:read" in can
     rag = actions.rag_counts(session, principal, today) if reads_actions else {}
-    overdue = (
-        [
-            {
-                "id": str(a.id),
-                "title": a.title,
-                "owner": a.owner_agency.name if a.owner_agency else None,
-                "due_date": a.due_date.isoformat() if a.due_date else None,
-                **_marked(a),
-            }
-            for a in every(
-                lambda p: actions.listing(
+    late = (
+        list(
+            every(
+                lambda p: actions.headlines(
                     session, principal, ActionFilters(today=today, overdue=True), p
                 ),
                 PAGE,
             )
-        ]
+        )
         if reads_actions
         else []
     )
+    owners = names.lookup(session, {a.owner_agency_id for a in late}, ())
+    overdue = [
+        {
+            "id": str(a.id),
+            "title": a.title,
+            "owner": (owners.agency(a.owner_agency_id) or {}).get("name"),
+            "due_date": a.due_date.isoformat() if a.due_date else None,
+            **_marked(a),
+        }
+        for a in late
+    ]
     held = (
         meetings.listing(session, principal, every_page(), held_to=until)[0]
         if "meetings:read" in can

@@ -85,6 +85,12 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         self.record_reads(walked[0])
         return walked
 
+    def headlines(self, f: BulletinFilters, page: PageSlice) -> tuple[list[Bulletin], Key | None]:
+        """A page of `f`'s bulletins (no text search) loading only what a summary shows."""
+        b = Bulletin
+        stmt = self.slim(b.title, b.category, b.severity, b.published_at)
+        return self.page(page, *self._filtered(f, text=False), stmt=stmt)
+
     # Revisions and acknowledgements are reached only through a bulletin the caller reads.
 
     def revisions(

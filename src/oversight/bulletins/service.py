@@ -92,6 +92,14 @@ def listing(
     return present(session, principal, rows), last
 
 
+def headlines(
+    session: Session, principal: Principal, filters: BulletinFilters, page: PageSlice
+) -> tuple[list[Bulletin], Key | None]:
+    """A page of the bulletins the caller reads with only their title, category, severity,
+    publication time and marking loaded (a summary of many: the board update)."""
+    return BulletinRepository(session, principal).headlines(filters, page)
+
+
 def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:
     rows, last = PublicBulletinRepository(session).listing(page)
     return names.present(session, None, rows, BulletinPublic), last
