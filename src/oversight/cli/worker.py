@@ -28,9 +28,13 @@ def worker(
     concurrency: Annotated[
         int, typer.Option(min=1, max=32, help="Deliveries sent at once (threads)")
     ] = 4,
-    idle_seconds: Annotated[
-        float, typer.Option(min=0.01, help="Longest pause when idle (the first is an eighth)")
-    ] = 0.5,
+    idle_seconds: Annotated[float, typer.Option(min=0.01, help="Longest pause when idle")] = 0.5,
+    gather_seconds: Annotated[
+        float,
+        typer.Option(
+            min=0.0, help="Pause after a pass that found less than a batch, to gather more"
+        ),
+    ] = 0.15,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
@@ -63,7 +67,7 @@ def worker(
         if once:
             runner.run_once()
         else:
-            runner.run(idle_seconds)
+            runner.run(idle_seconds, gather_seconds)
     finally:
         runner.close()
         engine.dispose()

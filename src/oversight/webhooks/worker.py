@@ -59,13 +59,14 @@ class Worker:
     def __post_init__(self) -> None:
         self.reader = _plain_reads(self.factory)
 
-    def run(self, idle_seconds: float = 0.5) -> None:
+    def run(self, idle_seconds: float = 0.5, gather_seconds: float = 0.15) -> None:
         """Until `stopping` is set (SIGTERM): the deliveries in flight finish and are settled.
 
-        After a full batch the next pass starts at once; after less, the worker pauses, from
-        an eighth of `idle_seconds` after work, doubling up to `idle_seconds` while none
-        comes, so work arriving meanwhile is claimed, sent and settled together."""
-        shortest = idle_seconds / 8
+        After a full batch the next pass starts at once; after less, the worker pauses
+        `gather_seconds`, so what arrives meanwhile is claimed, sent and settled together
+        (each pass costs two transactions however few it carries); while nothing comes the
+        pause doubles up to `idle_seconds`."""
+        shortest = min(gather_seconds, idle_seconds)
         pause = shortest
         while not self.stopping.is_set():
             done = self.run_once()
@@ -93,10 +94,11 @@ class Worker:
 
     def fan_out(self) -> int:
         with unit_of_work(self.factory, actor=SYSTEM) as session:
-            return self._fan_out(session)
+            return len(self._fan_out(session))
 
-    def _fan_out(self, session: Session) -> int:
-        made = 0
+    def _fan_out(self, session: Session) -> set[uuid.UUID]:
+        """The deliveries made: each about an item its webhook's principal reads now."""
+        made: set[uuid.UUID] = set()
         head = feed.head(session)
         for state in repository.behind(session, head, limit=100):
             webhook = session.get(Webhook, state.webhook_id)
@@ -117,7 +119,7 @@ class Worker:
             ]
             if rows:
                 session.execute(insert(WebhookDelivery.__table__), rows)
-            made += len(rows)
+            made.update(row["id"] for row in rows)
             full = len(events) == FAN_OUT_EVENTS
             state.last_position = (events[-1].position or head) if full else head
         return made
@@ -126,12 +128,15 @@ class Worker:
         """One transaction: fan out, then lease the due deliveries its principal may hear."""
         claims: list[Claim] = []
         with unit_of_work(self.factory, actor=SYSTEM) as session:
-            self._fan_out(session)
+            fresh = self._fan_out(session)
             now = self.clock()  # after the fan-out: what it made is due now
             taken = repository.due(session, now, self.batch)
             hooks = {d.webhook_id: session.get(Webhook, d.webhook_id) for d in taken}
+            # What the fan-out just made was checked in this transaction; the others (retries,
+            # or made by an earlier pass) are checked again now.
+            older = [d for d in taken if d.id not in fresh]
             heard = {
-                hook_id: self._heard(session, hook, [d for d in taken if d.webhook_id == hook_id])
+                hook_id: self._heard(session, hook, [d for d in older if d.webhook_id == hook_id])
                 for hook_id, hook in hooks.items()
             }
             for delivery in taken:
@@ -141,7 +146,11 @@ class Worker:
                     delivery.last_error = "the webhook is disabled"
                     continue
                 about = (delivery.resource_type, delivery.resource_id)
-                if delivery.resource_type is not None and about not in heard[webhook.id]:
+                if (
+                    delivery.id not in fresh
+                    and delivery.resource_type is not None
+                    and about not in heard[webhook.id]
+                ):
                     # Not readable by the webhook's principal now: never sent, and no trace
                     # that would name the item to those who manage the webhook.
                     session.delete(delivery)
@@ -165,6 +174,8 @@ class Worker:
         self, session: Session, webhook: Webhook | None, deliveries: list[WebhookDelivery]
     ) -> set[tuple[str, uuid.UUID]]:
         """Which items of these deliveries the webhook's principal reads now."""
+        if not deliveries:
+            return set()
         principal = webhook and announce.principal_of(session, webhook.principal_id)
         if principal is None:
             return set()
