@@ -89,6 +89,8 @@ def _receive(conn: Connection) -> None:
     arrived: dict[str, float] = {}
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps the connection open, as a partner's server does
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             arrived.setdefault(json.loads(body)["data"]["resource_id"], time.monotonic())
