@@ -155,3 +155,21 @@ def fail_pending(session: Session, webhook_id: uuid.UUID, reason: str) -> None:
         )
         .values(status=DeliveryStatus.failed.value, last_error=reason, next_attempt_at=None)
     )
+
+
+def delivery_row(webhook_id: uuid.UUID, event: ChangeEvent, now: datetime) -> dict[str, object]:
+    """A new pending delivery of `event` to the webhook, due now (one row of a bulk insert)."""
+    return {
+        "id": uuid.uuid4(),
+        "webhook_id": webhook_id,
+        "event_id": event.id,
+        "type": event.type,
+        "resource_type": event.resource_type,
+        "resource_id": event.resource_id,
+        "version": event.version,
+        "event_at": event.at,
+        "status": DeliveryStatus.pending.value,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }

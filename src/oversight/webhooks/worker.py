@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit.recorder import SYSTEM
 from oversight.changes import repository as feed
-from oversight.changes.models import ChangeEvent
 from oversight.db import unit_of_work, utcnow
 from oversight.webhooks import announce, repository, retries, sending, targets
 from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -112,7 +111,7 @@ class Worker:
             )
             wanted = set(webhook.event_types)
             rows = [
-                _delivery_row(webhook.id, e, self.clock())
+                repository.delivery_row(webhook.id, e, self.clock())
                 for e in events
                 if (e.resource_type, e.resource_id) in heard
                 and (not wanted or e.type in wanted or e.resource_type in wanted)
@@ -243,20 +242,3 @@ def _plain_reads(factory: "sessionmaker[Session]") -> "sessionmaker[Session]":
     if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
         return sessionmaker(bind.execution_options(sqlite_begin=""), expire_on_commit=False)
     return factory
-
-
-def _delivery_row(webhook_id: uuid.UUID, event: ChangeEvent, now: datetime) -> dict[str, object]:
-    return {
-        "id": uuid.uuid4(),
-        "webhook_id": webhook_id,
-        "event_id": event.id,
-        "type": event.type,
-        "resource_type": event.resource_type,
-        "resource_id": event.resource_id,
-        "version": event.version,
-        "event_at": event.at,
-        "status": DeliveryStatus.pending.value,
-        "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": now,
-    }
