@@ -6,6 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oversight.web.filters import AgencyFilter
+from oversight.web.timestamps import Timestamp
+
 RECORD_EXAMPLE: dict[str, Any] = {
     "seq": 1042,
     "at": "2026-11-27T09:30:00.123456Z",
@@ -25,6 +28,21 @@ RECORD_EXAMPLE: dict[str, Any] = {
 }
 
 EXPORT_EXAMPLE = json.dumps(RECORD_EXAMPLE, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+class AuditFilter(BaseModel):
+    """The query of the trail's list: filters that combine with AND; `since` is inclusive,
+    `until` exclusive."""
+
+    actor_id: str | None = Field(
+        None, max_length=64, description="A user or service account id, or `system`"
+    )
+    agency_id: AgencyFilter = None
+    action: str | None = Field(None, max_length=64, examples=["auth.login_failed"])
+    resource_type: str | None = Field(None, max_length=32, examples=["user"])
+    resource_id: str | None = Field(None, max_length=64)
+    since: Timestamp | None = None
+    until: Timestamp | None = None
 
 
 class AuditRecordRead(BaseModel):

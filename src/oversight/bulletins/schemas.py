@@ -32,12 +32,27 @@ from oversight.bulletins.models import (
     IndicatorType,
     Severity,
 )
+from oversight.web.filters import AgencyFilter, SearchText
+from oversight.web.timestamps import Timestamp
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Body = Annotated[str, StringConstraints(max_length=200_000), Field(description="Markdown")]
 Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+
+class BulletinFilters(BaseModel):
+    """The query of the bulletins list; `q` searches title, summary and body."""
+
+    status: BulletinStatus | None = None
+    tlp: TLP | None = None
+    category: Category | None = None
+    severity: Severity | None = None
+    agency_id: AgencyFilter = None
+    sector: AudienceSector | None = None
+    q: SearchText = None
+    updated_after: Timestamp | None = Field(None, description="RFC 3339 with a time zone")
 
 
 class Indicator(BaseModel):

@@ -1,6 +1,7 @@
 """The rules of bulletins: drafts, publication, edits as revisions, withdrawal, receipt."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,16 +17,13 @@ from oversight.bulletins.models import (
     BulletinRevision,
     BulletinStatus,
 )
-from oversight.bulletins.repository import (
-    BulletinFilters,
-    BulletinRepository,
-    PublicBulletinRepository,
-)
+from oversight.bulletins.repository import BulletinRepository, PublicBulletinRepository
 from oversight.bulletins.schemas import (
     CONTENT_FIELDS,
     REVISED_FIELDS,
     AcknowledgementRead,
     BulletinCreate,
+    BulletinFilters,
     BulletinPublic,
     BulletinRead,
     BulletinUpdate,
@@ -93,11 +91,12 @@ def listing(
 
 
 def headlines(
-    session: Session, principal: Principal, filters: BulletinFilters, page: PageSlice
+    session: Session, principal: Principal, start: datetime, end: datetime, page: PageSlice
 ) -> tuple[list[Bulletin], Key | None]:
-    """A page of the bulletins the caller reads with only their title, category, severity,
-    publication time and marking loaded (a summary of many: the board update)."""
-    return BulletinRepository(session, principal).headlines(filters, page)
+    """A page of the bulletins the caller reads that were published within [start, end],
+    with only their title, category, severity, publication time and marking loaded (a
+    summary of many: the board update)."""
+    return BulletinRepository(session, principal).headlines(start, end, page)
 
 
 def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:

@@ -18,6 +18,7 @@ from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
 from oversight.meetings import samples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
+from oversight.web.filters import AgencyFilter
 from oversight.web.timestamps import Timestamp
 
 Place = Annotated[str, Field(max_length=300)]
@@ -25,6 +26,17 @@ AgendaItem = Annotated[str, Field(min_length=1, max_length=1000)]
 Agenda = Annotated[list[AgendaItem], Field(max_length=100)]
 Decision = Annotated[str, Field(min_length=1, max_length=4000)]
 MAX_MINUTES_CHARS = 200_000
+
+RFC3339 = "RFC 3339 with a time zone"
+
+
+class MeetingFilters(BaseModel):
+    """The query of the meetings list: `from` (inclusive) and `to` (exclusive) bound
+    `held_at`."""
+
+    held_from: Timestamp | None = Field(None, alias="from", description=RFC3339)
+    held_to: Timestamp | None = Field(None, alias="to", description=RFC3339)
+    agency_id: AgencyFilter = None
 
 
 class AttendanceEntry(StrictModel):

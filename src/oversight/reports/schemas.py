@@ -26,6 +26,8 @@ from oversight.bulletins.models import Category
 from oversight.reports import samples as ex
 from oversight.reports.models import Outcome, ReportKind, ReportStatus, VictimType
 from oversight.reports.models import Vector as AttackVector
+from oversight.web.filters import SearchText
+from oversight.web.timestamps import Day
 
 Description = Annotated[str, StringConstraints(max_length=100_000), Field(description="Markdown")]
 Loss = Annotated[int, Field(ge=0, le=10**12, description="Financial loss in whole pounds")]
@@ -33,6 +35,19 @@ Downtime = Annotated[float, Field(ge=0, le=100_000, description="Hours of disrup
 Occurred = Annotated[
     date, Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1))
 ]
+
+
+class ReportFilters(BaseModel):
+    """The query of the reports list; `from` and `to` bound the day it occurred."""
+
+    kind: ReportKind | None = None
+    category: Category | None = None
+    vector: AttackVector | None = None
+    victim_type: VictimType | None = None
+    outcome: Outcome | None = None
+    occurred_from: Day | None = Field(None, alias="from", description="First day (YYYY-MM-DD)")
+    occurred_to: Day | None = Field(None, alias="to", description="Last day (YYYY-MM-DD)")
+    q: SearchText = None
 
 
 def _not_future(value: date | None) -> date | None:

@@ -16,8 +16,14 @@ from oversight.bulletins.schemas import BulletinCreate, BulletinRead
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict
 from oversight.reports.models import Report, ReportStatus
-from oversight.reports.repository import ReportFilters, ReportRepository
-from oversight.reports.schemas import CONTENT_FIELDS, ReportCreate, ReportRead, ReportUpdate
+from oversight.reports.repository import ReportRepository
+from oversight.reports.schemas import (
+    CONTENT_FIELDS,
+    ReportCreate,
+    ReportFilters,
+    ReportRead,
+    ReportUpdate,
+)
 
 ANONYMOUS = {"agency": None, "agency_id": None, "author": None, "author_id": None}
 
