@@ -62,20 +62,15 @@ bulletin_items = Items(
     BulletinRepository,
     present,
     "Only editors of the agency that owns this bulletin may change it",
+    "Only editors may write bulletins",
 )
 shown = bulletin_items.shown
 get = bulletin_items.get
-_writable = bulletin_items.writable
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
-    classification = writing.new_classification(
-        principal, Bulletin, data, "Only editors may write bulletins"
-    )
     bulletin = Bulletin(status=BulletinStatus.draft.value, **_content(data, set(CONTENT_FIELDS)))
-    return shown(
-        session, principal, BulletinRepository(session, principal).add(bulletin, classification)
-    )
+    return bulletin_items.create(session, principal, data, bulletin)
 
 
 def listing(
@@ -111,9 +106,7 @@ def update(
     data: BulletinUpdate,
     expected_version: int | None,
 ) -> BulletinRead:
-    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
-    if bulletin.status == BulletinStatus.withdrawn:
-        raise Conflict("A withdrawn bulletin cannot be edited")
+    repo, bulletin = bulletin_items.editable(session, principal, bulletin_id, expected_version)
     changed = writing.assign(bulletin, _content(data, data.model_fields_set))
     before = {f: _as_compared(getattr(bulletin, f)) for f in CLASSIFICATION_FIELDS}
     writing.reclassify(repo, bulletin, data)
@@ -134,7 +127,7 @@ def _as_compared(value: Any) -> Any:
 def publish(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, expected_version: int | None
 ) -> BulletinRead:
-    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
+    repo, bulletin = bulletin_items.writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.draft:
         raise Conflict(f"Only a draft can be published; this bulletin is {bulletin.status}")
     bulletin.status = BulletinStatus.published.value
@@ -152,9 +145,9 @@ def withdraw(
     reason: str,
     expected_version: int | None,
 ) -> BulletinRead:
-    _, bulletin = _writable(session, principal, bulletin_id, expected_version)
-    writing.withdraw(bulletin, reason, allowed_from=BulletinStatus.published, noun="bulletin")
-    session.flush()
+    bulletin = bulletin_items.withdrawn(
+        session, principal, bulletin_id, reason, expected_version, allowed_from="published"
+    )
     feed.record(session, bulletin)
     return shown(session, principal, bulletin)
 
