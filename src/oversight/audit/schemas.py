@@ -4,8 +4,9 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from oversight.docs_ui.sample_ids import with_examples
 from oversight.web.filters import AgencyFilter
 from oversight.web.timestamps import Timestamp
 
@@ -48,9 +49,7 @@ class AuditFilter(BaseModel):
 class AuditRecordRead(BaseModel):
     """One link of the chain, exactly as hashed (plus its `hash`)."""
 
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [RECORD_EXAMPLE]}
-    )
+    model_config = with_examples(RECORD_EXAMPLE, from_attributes=True)
 
     seq: int = Field(description="Position in the chain: 1, 2, 3, … without gaps")
     at: datetime
@@ -75,24 +74,20 @@ class AuditRecordRead(BaseModel):
 class VerifyResult(BaseModel):
     """Whether the whole chain recomputes, and where it breaks when it does not."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "ok": True,
-                    "records": 1042,
-                    "head_hash": RECORD_EXAMPLE["hash"],
-                    "first_bad_seq": None,
-                },
-                {
-                    "ok": False,
-                    "records": 516,
-                    "head_hash": RECORD_EXAMPLE["prev_hash"],
-                    "first_bad_seq": 517,
-                    "reason": "hash does not match the record's content",
-                },
-            ]
-        }
+    model_config = with_examples(
+        {
+            "ok": True,
+            "records": 1042,
+            "head_hash": RECORD_EXAMPLE["hash"],
+            "first_bad_seq": None,
+        },
+        {
+            "ok": False,
+            "records": 516,
+            "head_hash": RECORD_EXAMPLE["prev_hash"],
+            "first_bad_seq": 517,
+            "reason": "hash does not match the record's content",
+        },
     )
 
     ok: bool
