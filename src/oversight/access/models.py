@@ -44,7 +44,7 @@ CLASSIFIED_METADATA = frozenset(
 
 
 def note_reclassification(item: Classified, changes: dict[str, Any]) -> bool:
-    """For an `Audited` classified model's `audit_action`: True when the classification changed.
+    """For an `Audited` classified model's `audit_step`: True when the classification changed.
 
     Completes `changes` with the unchanged classification fields, so the record of a
     reclassification always holds the old and the new TLP and recipients.

@@ -57,13 +57,10 @@ class ActionItem(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_action_item_status_due_date", "status", "due_date"),
     )
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        if op == "update":
-            if note_reclassification(self, changes):
-                return "action.reclassify"
-            if "status" in changes:
-                return "action.status_change"
-        return super().audit_action(op, changes)
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        if op == "update" and note_reclassification(self, changes):
+            return "reclassify"
+        return "status_change" if op == "update" and "status" in changes else None
 
 
 class ActionUpdate(UUIDPk, Audited, Base):

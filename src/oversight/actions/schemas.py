@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from oversight.access.bodies import ItemTitle as Title
 from oversight.access.classification import (
@@ -17,6 +17,7 @@ from oversight.access.classification import (
 from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
+from oversight.docs_ui.sample_ids import with_examples
 
 Description = Annotated[str, Field(max_length=20_000, description="Markdown")]
 Note = Annotated[str, Field(min_length=1, max_length=10_000)]
@@ -28,9 +29,7 @@ LINKS = (
 
 
 class ActionCreate(ClassificationIn):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [ex.CREATE_FROM_MEETING, ex.CREATE_FROM_BULLETIN]}
-    )
+    model_config = with_examples(ex.CREATE_FROM_MEETING, ex.CREATE_FROM_BULLETIN)
 
     title: Title
     description: Description = ""
@@ -51,7 +50,7 @@ EDITABLE = tuple(f for f in ActionCreate.model_fields if f not in Classification
 class ActionPatch(ClassificationPatch):
     """Editors of the creating agency may change anything; the owner agency only `status`."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.PATCH_STATUS, ex.PATCH_EDIT]})
+    model_config = with_examples(ex.PATCH_STATUS, ex.PATCH_EDIT)
 
     title: Title | None = None
     description: Description | None = None
@@ -80,7 +79,7 @@ class ActionPatch(ClassificationPatch):
 
 
 class ActionRead(ClassificationOut):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.READ]})
+    model_config = with_examples(ex.READ)
 
     id: uuid.UUID
     agency_id: uuid.UUID = Field(description="The creating agency")
@@ -109,16 +108,14 @@ class ActionRead(ClassificationOut):
 
 
 class ActionUpdateIn(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE_IN, ex.NOTE_ONLY]})
+    model_config = with_examples(ex.UPDATE_IN, ex.NOTE_ONLY)
 
     note: Note
     status: ActionStatus | None = Field(default=None, description="The new status, if it changes")
 
 
 class ActionUpdateRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [ex.UPDATE_READ]}
-    )
+    model_config = with_examples(ex.UPDATE_READ, from_attributes=True)
 
     id: uuid.UUID
     action_id: uuid.UUID
@@ -133,6 +130,6 @@ class ActionUpdateRead(BaseModel):
 
 
 class ActionUpdateResult(ActionUpdateRead):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE_RESULT]})
+    model_config = with_examples(ex.UPDATE_RESULT)
 
     action: ActionRead = Field(description="The action after this update (its new `version`)")

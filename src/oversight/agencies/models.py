@@ -42,8 +42,4 @@ class Agency(Versioned, UUIDPk, Timestamps, Audited, Base):
     # before it stays dead after reinstatement.
     token_version: Mapped[int] = mapped_column(default=1)
 
-    def audit_action(self, op: str, changes: dict[str, object]) -> str:
-        status = changes.get("status")
-        if op == "update" and isinstance(status, dict):
-            return "agency.suspend" if status.get("after") == "suspended" else "agency.reinstate"
-        return super().audit_action(op, changes)
+    __audit_status_steps__ = {AgencyStatus.suspended: "suspend", AgencyStatus.active: "reinstate"}

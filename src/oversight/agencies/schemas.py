@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from oversight.agencies.models import AgencyStatus, Sector
 from oversight.auth.schemas import StrictModel
 from oversight.docs_ui import sample_ids as ex
+from oversight.docs_ui.sample_ids import with_examples
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -31,17 +32,13 @@ class PatchModel(StrictModel):
 
 
 class AgencyCreate(StrictModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Northshire Cyber Resilience Centre",
-                    "slug": "crc",
-                    "sector": "cyber_resilience_centre",
-                },
-                {"name": "Eastvale District Council", "sector": "local_authority"},
-            ]
-        }
+    model_config = with_examples(
+        {
+            "name": "Northshire Cyber Resilience Centre",
+            "slug": "crc",
+            "sector": "cyber_resilience_centre",
+        },
+        {"name": "Eastvale District Council", "sector": "local_authority"},
     )
 
     name: Name
@@ -50,9 +47,7 @@ class AgencyCreate(StrictModel):
 
 
 class AgencyUpdate(PatchModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"name": "Northshire Police Cyber Crime Unit"}]}
-    )
+    model_config = with_examples({"name": "Northshire Police Cyber Crime Unit"})
 
     name: Name | None = None
     slug: Slug | None = None
@@ -60,22 +55,18 @@ class AgencyUpdate(PatchModel):
 
 
 class AgencyRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": ex.POLICE,
-                    "name": "Northshire Police Cyber Crime Unit",
-                    "slug": "police-cyber",
-                    "sector": "police",
-                    "status": "active",
-                    "version": 3,
-                    "created_at": "2026-01-12T09:00:00Z",
-                    "updated_at": "2026-03-02T14:21:07Z",
-                }
-            ]
+    model_config = with_examples(
+        {
+            "id": ex.POLICE,
+            "name": "Northshire Police Cyber Crime Unit",
+            "slug": "police-cyber",
+            "sector": "police",
+            "status": "active",
+            "version": 3,
+            "created_at": "2026-01-12T09:00:00Z",
+            "updated_at": "2026-03-02T14:21:07Z",
         },
+        from_attributes=True,
     )
 
     id: uuid.UUID

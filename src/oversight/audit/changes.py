@@ -21,16 +21,29 @@ class Audited:
     Only the `__audit_metadata__` fields are recorded in clear; every other field is
     content, recorded as a SHA-256 digest, so a field added later is digested unless someone
     decides otherwise. `__audit_secret__` and `__audit_ignore__` fields are never recorded.
+    An update that moves `status` to one of `__audit_status_steps__` is recorded as that
+    lifecycle step (`{"published": "publish"}`: `<resource>.publish`); `audit_step` names
+    the other steps.
     """
 
     __audit_resource__: ClassVar[str]
     __audit_metadata__: ClassVar[frozenset[str]]
     __audit_secret__: ClassVar[frozenset[str]] = frozenset()
     __audit_ignore__: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
+    __audit_status_steps__: ClassVar[dict[str, str]] = {}
 
     def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        """The action name of a change; models override it to name lifecycle steps."""
-        return f"{self.__audit_resource__}.{op}"
+        """The action name of a change: `<resource>.<step>` for a lifecycle step, else
+        `<resource>.<op>`."""
+        status = changes.get("status")
+        moved_to = status.get("after") if op == "update" and isinstance(status, dict) else None
+        step = self.__audit_status_steps__.get(moved_to) if moved_to else None
+        return f"{self.__audit_resource__}.{step or self.audit_step(op, changes) or op}"
+
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        """The lifecycle step a change is besides a status step (`reclassify`); models
+        override it."""
+        return None
 
 
 def digest(value: Any) -> str | None:

@@ -3,8 +3,6 @@
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,19 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import chain
 from oversight.audit.models import AuditRecord
+from oversight.audit.schemas import AuditFilter
 from oversight.db.keyset import Key, PageSlice, equals, keyset
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    actor_id: str | None = None
-    agency_id: str | None = None
-    action: str | None = None
-    resource_type: str | None = None
-    resource_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
 
 EXACT = ("actor_id", "agency_id", "action", "resource_type", "resource_id")
 

@@ -6,16 +6,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from oversight.audit import service
-from oversight.audit.repository import AuditFilter
-from oversight.audit.schemas import EXPORT_EXAMPLE, RECORD_EXAMPLE, AuditRecordRead, VerifyResult
+from oversight.audit.schemas import (
+    EXPORT_EXAMPLE,
+    RECORD_EXAMPLE,
+    AuditFilter,
+    AuditRecordRead,
+    VerifyResult,
+)
 from oversight.auth.principal import AuditRead
 from oversight.errors import responses
-from oversight.web import paging
-from oversight.web.filters import AgencyFilter
 from oversight.web.operation_ids import ids
-from oversight.web.paging import Page, PageDep
+from oversight.web.routes import listing
 from oversight.web.session import SessionDep
-from oversight.web.timestamps import Timestamp
 
 router = APIRouter(
     prefix="/audit", tags=["Audit"], generate_unique_id_function=ids("audit", "audit")
@@ -24,12 +26,15 @@ router = APIRouter(
 NDJSON = "application/x-ndjson"
 HEX64 = r"^[0-9a-f]{64}$"
 
-Text64 = Annotated[str | None, Query(max_length=64)]
 
-
-@router.get(
+listing(
+    router,
     "",
-    response_model=Page[AuditRecordRead],
+    name="list_audit",
+    principal=AuditRead,
+    given=Annotated[AuditFilter, Query()],
+    fetch=lambda session, principal, f, page: service.listing(session, f, page),
+    item=AuditRecordRead,
     summary="List audit records",
     description=(
         "Newest first (by `seq`, the chain order; never by time). Filters combine with AND; "
@@ -45,24 +50,6 @@ Text64 = Annotated[str | None, Query(max_length=64)]
         **responses(400, 401, 403, 422),
     },
 )
-def list_audit(
-    session: SessionDep,
-    principal: AuditRead,
-    page: PageDep,
-    actor_id: Annotated[
-        str | None, Query(max_length=64, description="A user or service account id, or `system`")
-    ] = None,
-    agency_id: AgencyFilter = None,
-    action: Annotated[str | None, Query(max_length=64, examples=["auth.login_failed"])] = None,
-    resource_type: Annotated[str | None, Query(max_length=32, examples=["user"])] = None,
-    resource_id: Text64 = None,
-    since: Annotated[Timestamp | None, Query()] = None,
-    until: Annotated[Timestamp | None, Query()] = None,
-) -> Page[AuditRecordRead]:
-    f = AuditFilter(actor_id, agency_id, action, resource_type, resource_id, since, until)
-    return paging.respond(
-        page, service.listing(session, f, page.slice), AuditRecordRead.model_validate
-    )
 
 
 @router.get(

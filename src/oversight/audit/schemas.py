@@ -4,7 +4,11 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from oversight.docs_ui.sample_ids import with_examples
+from oversight.web.filters import AgencyFilter
+from oversight.web.timestamps import Timestamp
 
 RECORD_EXAMPLE: dict[str, Any] = {
     "seq": 1042,
@@ -27,12 +31,25 @@ RECORD_EXAMPLE: dict[str, Any] = {
 EXPORT_EXAMPLE = json.dumps(RECORD_EXAMPLE, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+class AuditFilter(BaseModel):
+    """The query of the trail's list: filters that combine with AND; `since` is inclusive,
+    `until` exclusive."""
+
+    actor_id: str | None = Field(
+        None, max_length=64, description="A user or service account id, or `system`"
+    )
+    agency_id: AgencyFilter = None
+    action: str | None = Field(None, max_length=64, examples=["auth.login_failed"])
+    resource_type: str | None = Field(None, max_length=32, examples=["user"])
+    resource_id: str | None = Field(None, max_length=64)
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+
+
 class AuditRecordRead(BaseModel):
     """One link of the chain, exactly as hashed (plus its `hash`)."""
 
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [RECORD_EXAMPLE]}
-    )
+    model_config = with_examples(RECORD_EXAMPLE, from_attributes=True)
 
     seq: int = Field(description="Position in the chain: 1, 2, 3, … without gaps")
     at: datetime
@@ -57,24 +74,20 @@ class AuditRecordRead(BaseModel):
 class VerifyResult(BaseModel):
     """Whether the whole chain recomputes, and where it breaks when it does not."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "ok": True,
-                    "records": 1042,
-                    "head_hash": RECORD_EXAMPLE["hash"],
-                    "first_bad_seq": None,
-                },
-                {
-                    "ok": False,
-                    "records": 516,
-                    "head_hash": RECORD_EXAMPLE["prev_hash"],
-                    "first_bad_seq": 517,
-                    "reason": "hash does not match the record's content",
-                },
-            ]
-        }
+    model_config = with_examples(
+        {
+            "ok": True,
+            "records": 1042,
+            "head_hash": RECORD_EXAMPLE["hash"],
+            "first_bad_seq": None,
+        },
+        {
+            "ok": False,
+            "records": 516,
+            "head_hash": RECORD_EXAMPLE["prev_hash"],
+            "first_bad_seq": 517,
+            "reason": "hash does not match the record's content",
+        },
     )
 
     ok: bool

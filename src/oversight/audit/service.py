@@ -1,7 +1,6 @@
 """Reading the trail: the filtered list, verification against a checkpoint, the export."""
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -9,7 +8,7 @@ from oversight.access import names
 from oversight.audit import chain, repository
 from oversight.audit.models import AuditRecord
 from oversight.audit.recorder import record
-from oversight.audit.repository import AuditFilter
+from oversight.audit.schemas import AuditFilter
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Unprocessable
 
@@ -20,7 +19,7 @@ def listing(
     if f.since is not None and f.until is not None and f.since >= f.until:
         raise Unprocessable("`since` must be before `until`")
     agency = names.agency_id_of(session, f.agency_id)
-    f = replace(f, agency_id=None if agency is None else str(agency))
+    f = f.model_copy(update={"agency_id": None if agency is None else str(agency)})
     return repository.listing(session, f, page)
 
 

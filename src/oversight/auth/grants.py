@@ -108,6 +108,20 @@ def refused_scope(
     return OAuthError("invalid_scope", f"Scope not allowed: {beyond}")
 
 
+def record_grant(
+    session: Session, action: str, resource: tuple[str, uuid.UUID], actor: Actor, **changes: str
+) -> None:
+    """A grant on the record (`auth.login`, `auth.refresh`): the account it went to, and how."""
+    record(
+        session,
+        action,
+        resource_type=resource[0],
+        resource_id=resource[1],
+        actor=actor,
+        changes=changes or None,
+    )
+
+
 def who(known: bool, caller: Caller, name: str) -> dict[str, str]:
     """How the trail names an account: in clear when it exists, else a fixed-size digest (a
     password typed into the username box is never kept)."""
@@ -139,13 +153,13 @@ def client_credentials(
     if denied is not None:
         return denied
     scope = format_scope(requested or allowed)
-    record(
+    record_grant(
         session,
         "auth.login",
-        resource_type="service_account",
-        resource_id=sa.id,
-        actor=actor,
-        changes={"grant_type": "client_credentials", "scope": scope},
+        ("service_account", sa.id),
+        actor,
+        grant_type="client_credentials",
+        scope=scope,
     )
     token = issue(caller, "service", sa, scope, agency.token_version)
     return TokenGrant(access_token=token, expires_in=caller.codec.expires_in, scope=scope)

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from oversight.auth import strength
 from oversight.auth.strength import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from oversight.docs_ui import sample_ids as ex
+from oversight.docs_ui.sample_ids import with_examples
 
 # Shaped like the real thing; signed by no key.
 EXAMPLE_ACCESS_TOKEN = (
@@ -36,25 +37,21 @@ class StrictModel(BaseModel):
 
 
 class TokenResponse(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "access_token": EXAMPLE_ACCESS_TOKEN,
-                    "token_type": "bearer",
-                    "expires_in": 900,
-                    "scope": "actions:read actions:write bulletins:read bulletins:write "
-                    "meetings:read meetings:write",
-                    "refresh_token": "ovr_EXAMPLE-refresh-token-not-a-real-one-000000",
-                },
-                {
-                    "access_token": EXAMPLE_ACCESS_TOKEN,
-                    "token_type": "bearer",
-                    "expires_in": 900,
-                    "scope": "actions:read bulletins:read",
-                },
-            ]
-        }
+    model_config = with_examples(
+        {
+            "access_token": EXAMPLE_ACCESS_TOKEN,
+            "token_type": "bearer",
+            "expires_in": 900,
+            "scope": "actions:read actions:write bulletins:read bulletins:write "
+            "meetings:read meetings:write",
+            "refresh_token": "ovr_EXAMPLE-refresh-token-not-a-real-one-000000",
+        },
+        {
+            "access_token": EXAMPLE_ACCESS_TOKEN,
+            "token_type": "bearer",
+            "expires_in": 900,
+            "scope": "actions:read bulletins:read",
+        },
     )
 
     access_token: str
@@ -73,33 +70,29 @@ class MeAgency(BaseModel):
 
 
 class MeRead(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "kind": "user",
-                    "id": ex.POLICE_EDITOR,
-                    "display_name": "Dan Whitfield",
-                    "email": "editor@police.example",
-                    "client_id": None,
-                    "agency": {
-                        "id": ex.POLICE,
-                        "name": "Northshire Police Cyber Crime Unit",
-                        "slug": "police-cyber",
-                        "sector": "police",
-                        "status": "active",
-                    },
-                    "roles": ["editor", "member"],
-                    "scopes": [
-                        "actions:read",
-                        "actions:write",
-                        "bulletins:read",
-                        "bulletins:write",
-                        "meetings:read",
-                        "meetings:write",
-                    ],
-                }
-            ]
+    model_config = with_examples(
+        {
+            "kind": "user",
+            "id": ex.POLICE_EDITOR,
+            "display_name": "Dan Whitfield",
+            "email": "editor@police.example",
+            "client_id": None,
+            "agency": {
+                "id": ex.POLICE,
+                "name": "Northshire Police Cyber Crime Unit",
+                "slug": "police-cyber",
+                "sector": "police",
+                "status": "active",
+            },
+            "roles": ["editor", "member"],
+            "scopes": [
+                "actions:read",
+                "actions:write",
+                "bulletins:read",
+                "bulletins:write",
+                "meetings:read",
+                "meetings:write",
+            ],
         }
     )
 
@@ -114,14 +107,10 @@ class MeRead(BaseModel):
 
 
 class PasswordChange(StrictModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "current_password": "example-old-passphrase",
-                    "new_password": "example-new-passphrase-2026",
-                }
-            ]
+    model_config = with_examples(
+        {
+            "current_password": "example-old-passphrase",
+            "new_password": "example-new-passphrase-2026",
         }
     )
 

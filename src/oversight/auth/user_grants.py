@@ -20,6 +20,7 @@ from oversight.auth.grants import (
     OAuthError,
     TokenGrant,
     rate_limited,
+    record_grant,
     refused_scope,
     too_many,
     user_grant,
@@ -112,13 +113,8 @@ def finish_password_login(
     throttle.clear(session, throttle.account_key(user.id))
     user.last_login_at = utcnow()
     scope = format_scope(granted)
-    record(
-        session,
-        "auth.login",
-        resource_type="user",
-        resource_id=user.id,
-        actor=actor,
-        changes={"grant_type": "password", "scope": scope},
+    record_grant(
+        session, "auth.login", ("user", user.id), actor, grant_type="password", scope=scope
     )
     return user_grant(session, caller, user, agency.token_version, scope)
 
@@ -157,13 +153,8 @@ def refresh(
             "invalid_scope", f"Scope not allowed: {format_scope(requested - allowed)}"
         )
     scope = format_scope(requested or allowed)
-    record(
-        session,
-        "auth.refresh",
-        resource_type="user",
-        resource_id=user.id,
-        actor=Actor("user", str(user.id), str(user.agency_id)),
-    )
+    actor = Actor("user", str(user.id), str(user.agency_id))
+    record_grant(session, "auth.refresh", ("user", user.id), actor)
     return user_grant(session, caller, user, agency.token_version, scope, stored.family_id)
 
 

@@ -15,9 +15,9 @@ from oversight.actions.repository import ActionFilters
 from oversight.actions.status import Rag
 from oversight.auth.principal import Principal
 from oversight.bulletins import service as bulletins
-from oversight.bulletins.repository import BulletinFilters
 from oversight.db.keyset import PageSlice, every
 from oversight.meetings import service as meetings
+from oversight.meetings.schemas import MeetingFilters
 from oversight.reports import statistics
 
 TLP_ORDER = [TLP.clear, TLP.green, TLP.amber, TLP.amber_strict, TLP.red]
@@ -36,11 +36,7 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
     until = datetime.combine(end, time.max, tzinfo=UTC)
     # The period's published bulletins and the overdue actions are selected in SQL: nothing
     # outside them is read, presented or recorded as read; the RAG chart is counted in SQL.
-    period = BulletinFilters(
-        status="published",
-        published_from=datetime.combine(start, time.min, tzinfo=UTC),
-        published_to=until,
-    )
+    since = datetime.combine(start, time.min, tzinfo=UTC)
     shown_bulletins = (
         [
             {
@@ -51,7 +47,7 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
                 "published_at": b.published_at.isoformat() if b.published_at else None,
                 **_marked(b),
             }
-            for b in every(lambda p: bulletins.headlines(session, principal, period, p), PAGE)
+            for b in every(lambda p: bulletins.headlines(session, principal, since, until, p), PAGE)
         ]
         if "bulletins:read" in can
         else []
@@ -82,8 +78,9 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
         }
         for a in late
     ]
+    held_before_end = MeetingFilters.model_construct(held_to=until)  # by name, not alias
     held = (
-        meetings.listing(session, principal, every_page(), held_to=until)[0]
+        meetings.listing(session, principal, held_before_end, every_page())[0]
         if "meetings:read" in can
         else []
     )

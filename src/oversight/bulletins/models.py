@@ -114,16 +114,13 @@ class Bulletin(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_bulletin_updated_at", "updated_at"),
     )
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        if op == "update":
-            status = changes.get("status")
-            if isinstance(status, dict) and status.get("after") == BulletinStatus.published:
-                return "bulletin.publish"
-            if isinstance(status, dict) and status.get("after") == BulletinStatus.withdrawn:
-                return "bulletin.withdraw"
-            if note_reclassification(self, changes):
-                return "bulletin.reclassify"
-        return super().audit_action(op, changes)
+    __audit_status_steps__ = {
+        BulletinStatus.published: "publish",
+        BulletinStatus.withdrawn: "withdraw",
+    }
+
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        return "reclassify" if op == "update" and note_reclassification(self, changes) else None
 
 
 Bulletin.__recipient_agency_table__, Bulletin.__recipient_user_table__ = recipient_tables(

@@ -6,7 +6,6 @@ feed, from the public one; text search is `bulletins.search`.
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, cast, exists, func, literal, select
@@ -21,6 +20,7 @@ from oversight.bulletins.models import (
     BulletinRevision,
     BulletinStatus,
 )
+from oversight.bulletins.schemas import BulletinFilters
 from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
 from oversight.db.keyset import Key, PageSlice, equals, keyset
 
@@ -33,21 +33,6 @@ def sector_clause(dialect: str, sector: str) -> ColumnElement[bool]:
     return exists(select(1).select_from(each).where(each.c.value == sector))
 
 
-@dataclass(slots=True)
-class BulletinFilters:
-    status: str | None = None
-    tlp: str | None = None
-    category: str | None = None
-    severity: str | None = None
-    agency_id: uuid.UUID | str | None = None
-    sector: str | None = None
-    q: str | None = None
-    updated_after: datetime | None = None
-    # Not a query parameter: the board update's period (published_at within, both ends).
-    published_from: datetime | None = None
-    published_to: datetime | None = None
-
-
 class BulletinRepository(ClassifiedRepository[Bulletin]):
     model = Bulletin
     resource = "bulletin"
@@ -57,10 +42,6 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         conds = equals(*((getattr(Bulletin, name), getattr(f, name)) for name in exact))
         if f.updated_after is not None:
             conds.append(Bulletin.updated_at > f.updated_after)
-        if f.published_from is not None:
-            conds.append(Bulletin.published_at >= f.published_from)
-        if f.published_to is not None:
-            conds.append(Bulletin.published_at <= f.published_to)
         dialect = _dialect(self.session)
         if f.sector is not None:
             conds.append(sector_clause(dialect, f.sector))
@@ -85,11 +66,15 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         self.record_reads(walked[0])
         return walked
 
-    def headlines(self, f: BulletinFilters, page: PageSlice) -> tuple[list[Bulletin], Key | None]:
-        """A page of `f`'s bulletins (no text search) loading only what a summary shows."""
+    def headlines(
+        self, start: datetime, end: datetime, page: PageSlice
+    ) -> tuple[list[Bulletin], Key | None]:
+        """A page of the bulletins published within [start, end] loading only what a summary
+        shows."""
         b = Bulletin
         stmt = self.slim(b.title, b.category, b.severity, b.published_at)
-        return self.page(page, *self._filtered(f, text=False), stmt=stmt)
+        published = b.status == BulletinStatus.published
+        return self.page(page, published, b.published_at >= start, b.published_at <= end, stmt=stmt)
 
     # Revisions and acknowledgements are reached only through a bulletin the caller reads.
 

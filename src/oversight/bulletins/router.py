@@ -4,13 +4,11 @@ from typing import Annotated
 
 from fastapi import Body, Query, Request
 
-from oversight.access.classification import TLP
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
 from oversight.bulletins import samples, service
-from oversight.bulletins.models import AudienceSector, BulletinStatus, Category, Severity
-from oversight.bulletins.repository import BulletinFilters
 from oversight.bulletins.schemas import (
     BulletinCreate,
+    BulletinFilters,
     BulletinRead,
     BulletinUpdate,
     RevisionRead,
@@ -18,11 +16,9 @@ from oversight.bulletins.schemas import (
 )
 from oversight.errors import responses
 from oversight.web import paging
-from oversight.web.filters import AgencyFilter
 from oversight.web.paging import Page, PageDep
 from oversight.web.routes import ItemRoutes, resource_router, with_reason
 from oversight.web.session import SessionDep
-from oversight.web.timestamps import Timestamp
 
 router = resource_router("/bulletins", "Bulletins", "bulletin")
 bulletin_routes = ItemRoutes(router, "bulletin_id", BulletinsWrite, BulletinRead)
@@ -56,27 +52,8 @@ def list_bulletins(
     session: SessionDep,
     principal: BulletinsRead,
     page: PageDep,
-    status: BulletinStatus | None = None,
-    tlp: TLP | None = None,
-    category: Category | None = None,
-    severity: Severity | None = None,
-    agency_id: AgencyFilter = None,
-    sector: AudienceSector | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    updated_after: Annotated[
-        Timestamp | None, Query(description="RFC 3339 with a time zone")
-    ] = None,
+    filters: Annotated[BulletinFilters, Query()],
 ) -> Page[BulletinRead]:
-    filters = BulletinFilters(
-        status=status,
-        tlp=tlp,
-        category=category,
-        severity=severity,
-        agency_id=agency_id,
-        sector=sector,
-        q=q,
-        updated_after=updated_after,
-    )
     plan = request.app.state.search_plan
     return paging.respond(page, service.listing(session, principal, filters, page.slice, plan))
 

@@ -32,12 +32,28 @@ from oversight.bulletins.models import (
     IndicatorType,
     Severity,
 )
+from oversight.docs_ui.sample_ids import with_examples
+from oversight.web.filters import AgencyFilter, SearchText
+from oversight.web.timestamps import Timestamp
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Body = Annotated[str, StringConstraints(max_length=200_000), Field(description="Markdown")]
 Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+
+class BulletinFilters(BaseModel):
+    """The query of the bulletins list; `q` searches title, summary and body."""
+
+    status: BulletinStatus | None = None
+    tlp: TLP | None = None
+    category: Category | None = None
+    severity: Severity | None = None
+    agency_id: AgencyFilter = None
+    sector: AudienceSector | None = None
+    q: SearchText = None
+    updated_after: Timestamp | None = Field(None, description="RFC 3339 with a time zone")
 
 
 class Indicator(BaseModel):
@@ -84,9 +100,7 @@ class BulletinContent(BaseModel):
 class BulletinCreate(ClassificationIn, BulletinContent):
     """A new bulletin: it starts as a draft of the caller's agency."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [ex.CREATE_GREEN, ex.CREATE_AMBER_STRICT]}
-    )
+    model_config = with_examples(ex.CREATE_GREEN, ex.CREATE_AMBER_STRICT)
 
     title: Title
     summary: Summary
@@ -115,9 +129,7 @@ REVISED_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "review_by")
 class BulletinUpdate(ClassificationPatch, BulletinContent):
     """A partial update: absent fields stay as they are; only `review_by` may be null."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY]}
-    )
+    model_config = with_examples(ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY)
 
     title: Title | None = None
     summary: Summary | None = None
@@ -134,13 +146,11 @@ class BulletinUpdate(ClassificationPatch, BulletinContent):
 
 
 class Withdrawal(WithdrawalIn):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.WITHDRAWAL]})
+    model_config = with_examples(ex.WITHDRAWAL)
 
 
 class AcknowledgementIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [ex.ACKNOWLEDGEMENT_IN]}
-    )
+    model_config = with_examples(ex.ACKNOWLEDGEMENT_IN, extra="forbid")
 
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
@@ -154,7 +164,7 @@ class IndicatorRead(BaseModel):
 class BulletinPublic(BaseModel):
     """A bulletin as the public feed shows it: no authors or recipients."""
 
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.PUBLIC]})
+    model_config = with_examples(ex.PUBLIC, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -179,7 +189,7 @@ class BulletinPublic(BaseModel):
 
 
 class BulletinRead(BulletinPublic, RecipientsSeen):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.READ]})
+    model_config = with_examples(ex.READ)
 
     author_id: uuid.UUID | None
     author: PersonRef | None
@@ -192,7 +202,7 @@ class BulletinRead(BulletinPublic, RecipientsSeen):
 
 
 class RevisionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.REVISION]})
+    model_config = with_examples(ex.REVISION, from_attributes=True)
 
     id: uuid.UUID
     bulletin_id: uuid.UUID
@@ -213,9 +223,7 @@ class RevisionRead(BaseModel):
 
 
 class AcknowledgementRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [ex.ACKNOWLEDGEMENT]}
-    )
+    model_config = with_examples(ex.ACKNOWLEDGEMENT, from_attributes=True)
 
     id: uuid.UUID
     bulletin_id: uuid.UUID

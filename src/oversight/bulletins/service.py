@@ -1,6 +1,7 @@
 """The rules of bulletins: drafts, publication, edits as revisions, withdrawal, receipt."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,16 +17,13 @@ from oversight.bulletins.models import (
     BulletinRevision,
     BulletinStatus,
 )
-from oversight.bulletins.repository import (
-    BulletinFilters,
-    BulletinRepository,
-    PublicBulletinRepository,
-)
+from oversight.bulletins.repository import BulletinRepository, PublicBulletinRepository
 from oversight.bulletins.schemas import (
     CONTENT_FIELDS,
     REVISED_FIELDS,
     AcknowledgementRead,
     BulletinCreate,
+    BulletinFilters,
     BulletinPublic,
     BulletinRead,
     BulletinUpdate,
@@ -64,20 +62,15 @@ bulletin_items = Items(
     BulletinRepository,
     present,
     "Only editors of the agency that owns this bulletin may change it",
+    "Only editors may write bulletins",
 )
 shown = bulletin_items.shown
 get = bulletin_items.get
-_writable = bulletin_items.writable
 
 
 def create(session: Session, principal: Principal, data: BulletinCreate) -> BulletinRead:
-    classification = writing.new_classification(
-        principal, Bulletin, data, "Only editors may write bulletins"
-    )
     bulletin = Bulletin(status=BulletinStatus.draft.value, **_content(data, set(CONTENT_FIELDS)))
-    return shown(
-        session, principal, BulletinRepository(session, principal).add(bulletin, classification)
-    )
+    return bulletin_items.create(session, principal, data, bulletin)
 
 
 def listing(
@@ -93,11 +86,12 @@ def listing(
 
 
 def headlines(
-    session: Session, principal: Principal, filters: BulletinFilters, page: PageSlice
+    session: Session, principal: Principal, start: datetime, end: datetime, page: PageSlice
 ) -> tuple[list[Bulletin], Key | None]:
-    """A page of the bulletins the caller reads with only their title, category, severity,
-    publication time and marking loaded (a summary of many: the board update)."""
-    return BulletinRepository(session, principal).headlines(filters, page)
+    """A page of the bulletins the caller reads that were published within [start, end],
+    with only their title, category, severity, publication time and marking loaded (a
+    summary of many: the board update)."""
+    return BulletinRepository(session, principal).headlines(start, end, page)
 
 
 def public(session: Session, page: PageSlice) -> tuple[list[BulletinPublic], Key | None]:
@@ -112,9 +106,7 @@ def update(
     data: BulletinUpdate,
     expected_version: int | None,
 ) -> BulletinRead:
-    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
-    if bulletin.status == BulletinStatus.withdrawn:
-        raise Conflict("A withdrawn bulletin cannot be edited")
+    repo, bulletin = bulletin_items.editable(session, principal, bulletin_id, expected_version)
     changed = writing.assign(bulletin, _content(data, data.model_fields_set))
     before = {f: _as_compared(getattr(bulletin, f)) for f in CLASSIFICATION_FIELDS}
     writing.reclassify(repo, bulletin, data)
@@ -135,7 +127,7 @@ def _as_compared(value: Any) -> Any:
 def publish(
     session: Session, principal: Principal, bulletin_id: uuid.UUID, expected_version: int | None
 ) -> BulletinRead:
-    repo, bulletin = _writable(session, principal, bulletin_id, expected_version)
+    repo, bulletin = bulletin_items.writable(session, principal, bulletin_id, expected_version)
     if bulletin.status != BulletinStatus.draft:
         raise Conflict(f"Only a draft can be published; this bulletin is {bulletin.status}")
     bulletin.status = BulletinStatus.published.value
@@ -153,9 +145,9 @@ def withdraw(
     reason: str,
     expected_version: int | None,
 ) -> BulletinRead:
-    _, bulletin = _writable(session, principal, bulletin_id, expected_version)
-    writing.withdraw(bulletin, reason, allowed_from=BulletinStatus.published, noun="bulletin")
-    session.flush()
+    bulletin = bulletin_items.withdrawn(
+        session, principal, bulletin_id, reason, expected_version, allowed_from="published"
+    )
     feed.record(session, bulletin)
     return shown(session, principal, bulletin)
 

@@ -9,7 +9,7 @@ from oversight.changes import service
 from oversight.changes.schemas import ChangePage, ChangeRead
 from oversight.errors import BadRequest, responses
 from oversight.web.operation_ids import ids
-from oversight.web.paging import BAD_CURSOR, DEFAULT_LIMIT, MAX_LIMIT, CursorCodec
+from oversight.web.paging import BAD_CURSOR, DEFAULT_LIMIT, Cursor, CursorCodec, Limit
 from oversight.web.session import SessionDep
 
 router = APIRouter(
@@ -34,14 +34,12 @@ def list_changes(
     response: Response,
     session: SessionDep,
     principal: AnyPrincipal,
-    after: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
-    ] = None,
+    after: Cursor = None,
     types: Annotated[
         str | None,
         Query(max_length=1000, description="Comma-separated resources or event types"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> ChangePage:
     codec: CursorCodec = request.app.state.cursors
     position = _position(codec, request.url.path, after) if after else 0

@@ -3,8 +3,9 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from oversight.docs_ui.sample_ids import with_examples
 from oversight.web.paging import EXAMPLE_CURSOR
 
 EXAMPLE = {
@@ -18,7 +19,7 @@ EXAMPLE = {
 
 
 class ChangeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [EXAMPLE]})
+    model_config = with_examples(EXAMPLE, from_attributes=True)
 
     id: uuid.UUID
     type: str = Field(description="`<resource>.<verb>`, e.g. `bulletin.published`")
@@ -29,9 +30,7 @@ class ChangeRead(BaseModel):
 
 
 class ChangePage(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [EXAMPLE], "next_cursor": EXAMPLE_CURSOR}]}
-    )
+    model_config = with_examples({"items": [EXAMPLE], "next_cursor": EXAMPLE_CURSOR})
 
     items: list[ChangeRead]
     next_cursor: str = Field(

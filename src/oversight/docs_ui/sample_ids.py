@@ -3,9 +3,18 @@
 One set, so the handbook's examples refer to one another: the bulletin an action answers is
 the bulletin shown under Bulletins, its owner agency the one shown under Agencies. The
 agencies and people are those of the demo data set (`oversight demo`); the ids are made up.
+A schema names its examples with `with_examples`.
 """
 
 from typing import Any
+
+from pydantic import ConfigDict
+
+
+def with_examples(*examples: Any, **config: Any) -> ConfigDict:
+    """A schema's configuration with the examples the API documentation shows for it."""
+    return ConfigDict(json_schema_extra={"examples": list(examples)}, **config)
+
 
 # Agencies
 POLICE = "490d92ba-9e6f-45bf-bdc1-d1a080928937"  # Northshire Police Cyber Crime Unit

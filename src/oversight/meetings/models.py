@@ -50,13 +50,10 @@ class Meeting(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
 
     __table_args__ = (Index("ix_meeting_held_at_id", "held_at", "id"),)
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        if op == "update":
-            if note_reclassification(self, changes):
-                return "meeting.reclassify"
-            if set(changes) == {"attendance"}:
-                return "meeting.attendance_change"
-        return super().audit_action(op, changes)
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        if op == "update" and note_reclassification(self, changes):
+            return "reclassify"
+        return "attendance_change" if op == "update" and set(changes) == {"attendance"} else None
 
 
 class MeetingMinutes(UUIDPk, Timestamps, Audited, Base):
@@ -86,14 +83,7 @@ class MeetingMinutes(UUIDPk, Timestamps, Audited, Base):
 
     __table_args__ = (UniqueConstraint("meeting_id", "revision"),)
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        if op == "create" and self.reopen_reason is not None:
-            return "minutes.reopen"
-        status = changes.get("status")
-        if op == "update" and isinstance(status, dict):
-            after = status.get("after")
-            if after == MinutesStatus.approved:
-                return "minutes.approve"
-            if after == MinutesStatus.published:
-                return "minutes.publish"
-        return super().audit_action(op, changes)
+    __audit_status_steps__ = {MinutesStatus.approved: "approve", MinutesStatus.published: "publish"}
+
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        return "reopen" if op == "create" and self.reopen_reason is not None else None

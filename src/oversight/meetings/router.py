@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Body, Query
+from fastapi import Body
 
 from oversight.auth.principal import MeetingsRead, MeetingsWrite
 from oversight.errors import responses
@@ -11,15 +11,11 @@ from oversight.meetings.schemas import (
     Attendance,
     MeetingCreate,
     MeetingDetail,
+    MeetingFilters,
     MeetingPatch,
     MeetingRead,
 )
-from oversight.web import paging
-from oversight.web.filters import AgencyFilter
-from oversight.web.paging import Page, PageDep
 from oversight.web.routes import ItemRoutes, resource_router
-from oversight.web.session import SessionDep
-from oversight.web.timestamps import Timestamp
 
 router = resource_router("/meetings", "Meetings", "meeting")
 meeting_routes = ItemRoutes(
@@ -40,9 +36,11 @@ meeting_routes.create(
 )
 
 
-@router.get(
-    "",
-    response_model=Page[MeetingRead],
+meeting_routes.listing(
+    service.listing,
+    MeetingFilters,
+    MeetingRead,
+    principal=MeetingsRead,
     summary="List meetings",
     description="Scope `meetings:read`. "
     "The meetings the caller's classification allows, latest `held_at` first; others are "
@@ -50,29 +48,6 @@ meeting_routes.create(
     "`from` (inclusive) and `to` (exclusive) bound `held_at`.",
     responses=responses(400, 401, 403, 422),
 )
-def list_meetings(
-    session: SessionDep,
-    principal: MeetingsRead,
-    page: PageDep,
-    held_from: Annotated[
-        Timestamp | None, Query(alias="from", description="RFC 3339 with a time zone")
-    ] = None,
-    held_to: Annotated[
-        Timestamp | None, Query(alias="to", description="RFC 3339 with a time zone")
-    ] = None,
-    agency_id: AgencyFilter = None,
-) -> Page[MeetingRead]:
-    return paging.respond(
-        page,
-        service.listing(
-            session,
-            principal,
-            page.slice,
-            held_from=held_from,
-            held_to=held_to,
-            agency_id=agency_id,
-        ),
-    )
 
 
 meeting_routes.get(

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from oversight.access.bodies import ItemTitle as Title
 from oversight.access.classification import (
@@ -16,8 +16,10 @@ from oversight.access.classification import (
 )
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
+from oversight.docs_ui.sample_ids import with_examples
 from oversight.meetings import samples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
+from oversight.web.filters import AgencyFilter
 from oversight.web.timestamps import Timestamp
 
 Place = Annotated[str, Field(max_length=300)]
@@ -26,11 +28,22 @@ Agenda = Annotated[list[AgendaItem], Field(max_length=100)]
 Decision = Annotated[str, Field(min_length=1, max_length=4000)]
 MAX_MINUTES_CHARS = 200_000
 
+RFC3339 = "RFC 3339 with a time zone"
+
+
+class MeetingFilters(BaseModel):
+    """The query of the meetings list: `from` (inclusive) and `to` (exclusive) bound
+    `held_at`."""
+
+    held_from: Timestamp | None = Field(None, alias="from", description=RFC3339)
+    held_to: Timestamp | None = Field(None, alias="to", description=RFC3339)
+    agency_id: AgencyFilter = None
+
 
 class AttendanceEntry(StrictModel):
     """One agency or person at the meeting; `name` defaults to the agency's name."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.ATTENDANCE[0], ex.ATTENDANCE[3]]})
+    model_config = with_examples(ex.ATTENDANCE[0], ex.ATTENDANCE[3])
 
     agency_id: uuid.UUID | None = None
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -47,7 +60,7 @@ Attendance = Annotated[list[AttendanceEntry], Field(max_length=500)]
 
 
 class AttendanceRead(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.ATTENDANCE_READ[0]]})
+    model_config = with_examples(ex.ATTENDANCE_READ[0])
 
     agency_id: uuid.UUID | None
     name: str
@@ -61,7 +74,7 @@ def _not_null(model: BaseModel, fields: tuple[str, ...]) -> None:
 
 
 class MeetingCreate(ClassificationIn):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.CREATE, ex.CREATE_AMBER_STRICT]})
+    model_config = with_examples(ex.CREATE, ex.CREATE_AMBER_STRICT)
 
     title: Title
     held_at: Timestamp = Field(description="When the meeting starts (RFC 3339, with offset)")
@@ -74,7 +87,7 @@ class MeetingCreate(ClassificationIn):
 
 
 class MeetingPatch(ClassificationPatch):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.PATCH]})
+    model_config = with_examples(ex.PATCH)
 
     title: Title | None = None
     held_at: Timestamp | None = None
@@ -89,7 +102,7 @@ class MeetingPatch(ClassificationPatch):
 
 
 class MinutesIn(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.MINUTES_IN]})
+    model_config = with_examples(ex.MINUTES_IN)
 
     body: Annotated[str, Field(max_length=MAX_MINUTES_CHARS, description="Markdown")]
     decisions: Annotated[list[Decision], Field(max_length=200)] = Field(
@@ -98,7 +111,7 @@ class MinutesIn(StrictModel):
 
 
 class ReopenIn(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.REOPEN]})
+    model_config = with_examples(ex.REOPEN)
 
     reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="Why approved minutes are being changed (kept with the new version)"
@@ -106,9 +119,7 @@ class ReopenIn(StrictModel):
 
 
 class MinutesRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [ex.MINUTES_READ]}
-    )
+    model_config = with_examples(ex.MINUTES_READ, from_attributes=True)
 
     version: int = Field(validation_alias="revision", description="1 for the first minutes")
     status: MinutesStatus
@@ -124,7 +135,7 @@ class MinutesRead(BaseModel):
 
 
 class MeetingRead(ClassificationOut):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.READ]})
+    model_config = with_examples(ex.READ, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -148,7 +159,7 @@ class MeetingRead(ClassificationOut):
 
 
 class MeetingDetail(MeetingRead):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.DETAIL]})
+    model_config = with_examples(ex.DETAIL)
 
     actions: list[ActionRead] | None = Field(
         description="The meeting's action items the caller may see (null without actions:read)"

@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from oversight.meetings.schemas import (
     AttendanceEntry,
     MeetingCreate,
     MeetingDetail,
+    MeetingFilters,
     MeetingPatch,
     MeetingRead,
 )
@@ -108,17 +108,11 @@ def get(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meetin
 
 
 def listing(
-    session: Session,
-    principal: Principal,
-    page: PageSlice,
-    *,
-    held_from: datetime | None = None,
-    held_to: datetime | None = None,
-    agency_id: str | None = None,
+    session: Session, principal: Principal, f: MeetingFilters, page: PageSlice
 ) -> tuple[list[MeetingRead], Key | None]:
     repo = MeetingRepository(session, principal)
-    agency = names.agency_id_of(session, agency_id)
-    rows, last = repo.listing(page, held_from=held_from, held_to=held_to, agency_id=agency)
+    agency = names.agency_id_of(session, f.agency_id)
+    rows, last = repo.listing(page, held_from=f.held_from, held_to=f.held_to, agency_id=agency)
     return summaries(session, principal, rows), last
 
 

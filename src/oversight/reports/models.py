@@ -107,13 +107,9 @@ class Report(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
         Index("ix_report_updated_at", "updated_at"),
     )
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
-        if op == "update":
-            status = changes.get("status")
-            if isinstance(status, dict) and status.get("after") == ReportStatus.withdrawn:
-                return "report.withdraw"
-            if "bulletin_id" in changes:
-                return "report.promote"
-            if note_reclassification(self, changes):
-                return "report.reclassify"
-        return super().audit_action(op, changes)
+    __audit_status_steps__ = {ReportStatus.withdrawn: "withdraw"}
+
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
+        if op == "update" and "bulletin_id" in changes:
+            return "promote"
+        return "reclassify" if op == "update" and note_reclassification(self, changes) else None

@@ -16,18 +16,7 @@ from oversight.db.keyset import Key, PageSlice, equals
 from oversight.reports import search
 from oversight.reports.models import Report
 from oversight.reports.rollup import GROUPS, ReportTally
-
-
-@dataclass(slots=True)
-class ReportFilters:
-    kind: str | None = None
-    category: str | None = None
-    vector: str | None = None
-    victim_type: str | None = None
-    outcome: str | None = None
-    occurred_from: date | None = None
-    occurred_to: date | None = None
-    q: str | None = None
+from oversight.reports.schemas import ReportFilters
 
 
 def _period(start: date | None, end: date | None) -> list[ColumnElement[bool]]:

@@ -3,24 +3,23 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Body, Query
+from fastapi import Body
 from fastapi.responses import JSONResponse
 
 from oversight.auth.principal import ReportsRead, ReportsWrite
-from oversight.bulletins.models import Category
 from oversight.bulletins.schemas import BulletinRead
 from oversight.errors import responses
 from oversight.reports import samples, service
-from oversight.reports.models import Outcome, ReportKind, VictimType
-from oversight.reports.models import Vector as AttackVector
-from oversight.reports.repository import ReportFilters
-from oversight.reports.schemas import ReportCreate, ReportRead, ReportUpdate, Withdrawal
-from oversight.web import paging
+from oversight.reports.schemas import (
+    ReportCreate,
+    ReportFilters,
+    ReportRead,
+    ReportUpdate,
+    Withdrawal,
+)
 from oversight.web.idempotency import IdempotencyDep
-from oversight.web.paging import Page, PageDep
 from oversight.web.routes import ItemRoutes, resource_router, with_reason
 from oversight.web.session import SessionDep
-from oversight.web.timestamps import Day
 
 router = resource_router("/reports", "Reports", "report")
 report_routes = ItemRoutes(router, "report_id", ReportsWrite, ReportRead)
@@ -44,43 +43,17 @@ report_routes.create(
 )
 
 
-@router.get(
-    "",
-    response_model=Page[ReportRead],
+report_routes.listing(
+    service.listing,
+    ReportFilters,
+    ReportRead,
+    principal=ReportsRead,
     summary="List reports",
     description="The reports the caller's classification allows, newest first; those it may "
     "not read are never listed or counted. `from` and `to` bound the day it occurred "
     f"(inclusive); `q` searches the description (every word must appear). {ANONYMOUS}",
     responses=responses(400, 401, 403),
 )
-def list_reports(
-    session: SessionDep,
-    principal: ReportsRead,
-    page: PageDep,
-    kind: ReportKind | None = None,
-    category: Category | None = None,
-    vector: AttackVector | None = None,
-    victim_type: VictimType | None = None,
-    outcome: Outcome | None = None,
-    occurred_from: Annotated[
-        Day | None, Query(alias="from", description="First day (YYYY-MM-DD)")
-    ] = None,
-    occurred_to: Annotated[
-        Day | None, Query(alias="to", description="Last day (YYYY-MM-DD)")
-    ] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-) -> Page[ReportRead]:
-    filters = ReportFilters(
-        kind=kind,
-        category=category,
-        vector=vector,
-        victim_type=victim_type,
-        outcome=outcome,
-        occurred_from=occurred_from,
-        occurred_to=occurred_to,
-        q=q,
-    )
-    return paging.respond(page, service.listing(session, principal, filters, page.slice))
 
 
 report_routes.get(

@@ -23,9 +23,12 @@ from oversight.access.classification import (
     RecipientsSeen,
 )
 from oversight.bulletins.models import Category
+from oversight.docs_ui.sample_ids import with_examples
 from oversight.reports import samples as ex
 from oversight.reports.models import Outcome, ReportKind, ReportStatus, VictimType
 from oversight.reports.models import Vector as AttackVector
+from oversight.web.filters import SearchText
+from oversight.web.timestamps import Day
 
 Description = Annotated[str, StringConstraints(max_length=100_000), Field(description="Markdown")]
 Loss = Annotated[int, Field(ge=0, le=10**12, description="Financial loss in whole pounds")]
@@ -33,6 +36,19 @@ Downtime = Annotated[float, Field(ge=0, le=100_000, description="Hours of disrup
 Occurred = Annotated[
     date, Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1))
 ]
+
+
+class ReportFilters(BaseModel):
+    """The query of the reports list; `from` and `to` bound the day it occurred."""
+
+    kind: ReportKind | None = None
+    category: Category | None = None
+    vector: AttackVector | None = None
+    victim_type: VictimType | None = None
+    outcome: Outcome | None = None
+    occurred_from: Day | None = Field(None, alias="from", description="First day (YYYY-MM-DD)")
+    occurred_to: Day | None = Field(None, alias="to", description="Last day (YYYY-MM-DD)")
+    q: SearchText = None
 
 
 def _not_future(value: date | None) -> date | None:
@@ -50,9 +66,7 @@ class ReportContent(BaseModel):
 class ReportCreate(ClassificationIn, ReportContent):
     """A new report of the caller's agency: `submitted` at once (reports have no draft)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [ex.CREATE_NEAR_MISS, ex.CREATE_INCIDENT]}
-    )
+    model_config = with_examples(ex.CREATE_NEAR_MISS, ex.CREATE_INCIDENT)
 
     kind: ReportKind
     occurred_on: Occurred
@@ -85,7 +99,7 @@ CONTENT_FIELDS = tuple(
 class ReportUpdate(ClassificationPatch, ReportContent):
     """A partial update: absent fields stay as they are; only `downtime_hours` may be null."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.UPDATE]})
+    model_config = with_examples(ex.UPDATE)
 
     kind: ReportKind | None = None
     occurred_on: Occurred | None = None
@@ -105,14 +119,14 @@ class ReportUpdate(ClassificationPatch, ReportContent):
 
 
 class Withdrawal(WithdrawalIn):
-    model_config = ConfigDict(json_schema_extra={"examples": [ex.WITHDRAWAL]})
+    model_config = with_examples(ex.WITHDRAWAL)
 
 
 class ReportRead(RecipientsSeen):
     """A report as its reader sees it: agency and author are null for readers outside the
     reporting agency when it is `anonymous_to_peers`."""
 
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [ex.READ]})
+    model_config = with_examples(ex.READ, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID | None

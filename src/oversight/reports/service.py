@@ -16,8 +16,14 @@ from oversight.bulletins.schemas import BulletinCreate, BulletinRead
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict
 from oversight.reports.models import Report, ReportStatus
-from oversight.reports.repository import ReportFilters, ReportRepository
-from oversight.reports.schemas import CONTENT_FIELDS, ReportCreate, ReportRead, ReportUpdate
+from oversight.reports.repository import ReportRepository
+from oversight.reports.schemas import (
+    CONTENT_FIELDS,
+    ReportCreate,
+    ReportFilters,
+    ReportRead,
+    ReportUpdate,
+)
 
 ANONYMOUS = {"agency": None, "agency_id": None, "author": None, "author_id": None}
 
@@ -41,22 +47,20 @@ def present(session: Session, principal: Principal, reports: list[Report]) -> li
 
 
 report_items = Items(
-    ReportRepository, present, "Only editors of the reporting agency may change this report"
+    ReportRepository,
+    present,
+    "Only editors of the reporting agency may change this report",
+    "Only editors may submit reports",
 )
 shown = report_items.shown
 get = report_items.get
-_writable = report_items.writable
 
 
 def create(session: Session, principal: Principal, data: ReportCreate) -> ReportRead:
-    classification = writing.new_classification(
-        principal, Report, data, "Only editors may submit reports"
+    report = Report(
+        status=ReportStatus.submitted.value, **data.model_dump(include=set(CONTENT_FIELDS))
     )
-    content = data.model_dump(include=set(CONTENT_FIELDS))
-    report = Report(status=ReportStatus.submitted.value, **content)
-    return shown(
-        session, principal, ReportRepository(session, principal).add(report, classification)
-    )
+    return report_items.create(session, principal, data, report)
 
 
 def listing(
@@ -73,9 +77,7 @@ def update(
     data: ReportUpdate,
     expected_version: int | None,
 ) -> ReportRead:
-    repo, report = _writable(session, principal, report_id, expected_version)
-    if report.status == ReportStatus.withdrawn:
-        raise Conflict("A withdrawn report cannot be edited")
+    repo, report = report_items.editable(session, principal, report_id, expected_version)
     writing.assign(report, data.model_dump(include=data.model_fields_set & set(CONTENT_FIELDS)))
     writing.reclassify(repo, report, data)
     session.flush()
@@ -89,9 +91,9 @@ def withdraw(
     reason: str,
     expected_version: int | None,
 ) -> ReportRead:
-    _, report = _writable(session, principal, report_id, expected_version)
-    writing.withdraw(report, reason, allowed_from=ReportStatus.submitted, noun="report")
-    session.flush()
+    report = report_items.withdrawn(
+        session, principal, report_id, reason, expected_version, allowed_from="submitted"
+    )
     return shown(session, principal, report)
 
 
@@ -131,7 +133,7 @@ def _drafted(report: Report) -> BulletinCreate:
 
 def promote(session: Session, principal: Principal, report_id: uuid.UUID) -> BulletinRead:
     """A draft bulletin of the reporting agency drafted from the report; each names the other."""
-    _, report = _writable(session, principal, report_id, None, versioned=False)
+    _, report = report_items.writable(session, principal, report_id, None, versioned=False)
     if report.status != ReportStatus.submitted:
         raise Conflict(f"Only a submitted report can be promoted; this one is {report.status}")
     if report.bulletin_id is not None:

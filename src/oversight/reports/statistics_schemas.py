@@ -3,8 +3,9 @@
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from oversight.docs_ui.sample_ids import with_examples
 from oversight.reports import samples as ex
 
 
@@ -38,9 +39,7 @@ Period = Field(description="The whole months the figures cover (null: unbounded)
 
 
 class ReportStatistics(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True, json_schema_extra={"examples": [ex.STATISTICS]}
-    )
+    model_config = with_examples(ex.STATISTICS, populate_by_name=True)
 
     group_by: GroupBy
     period_from: date | None = Field(alias="from", description="First day counted")
@@ -52,7 +51,7 @@ class ReportStatistics(BaseModel):
 
 
 class StatisticsSummary(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [ex.SUMMARY]})
+    model_config = with_examples(ex.SUMMARY, populate_by_name=True)
 
     period_from: date | None = Field(alias="from", description="First day counted")
     period_to: date | None = Field(alias="to", description="Last day counted")

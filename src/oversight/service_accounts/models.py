@@ -32,12 +32,12 @@ class ServiceAccount(Versioned, UUIDPk, Timestamps, Audited, Base):
     # what the partner system writes, e.g. never the approver of minutes it drafted.
     responsible_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
         if op == "update":
             if "revoked_at" in changes:
-                return "service_account.revoke"
+                return "revoke"
             if "token_version" in changes and "scopes" not in changes:
-                return "service_account.rotate_secret"
+                return "rotate_secret"
             if "scopes" in changes:
-                return "service_account.scopes_change"
-        return super().audit_action(op, changes)
+                return "scopes_change"
+        return None

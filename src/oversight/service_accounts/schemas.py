@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from oversight.auth.schemas import StrictModel
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
 from oversight.docs_ui import sample_ids as ex
+from oversight.docs_ui.sample_ids import with_examples
 
 ACCOUNT_EXAMPLE = {
     "id": ex.SERVICE_ACCOUNT,
@@ -26,15 +27,11 @@ GRANTABLE = ", ".join(f"`{s}`" for s in sorted(SERVICE_ACCOUNT_SCOPES))
 
 
 class ServiceAccountCreate(StrictModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Cyber Resilience Centre alerting",
-                    "agency_id": ex.CRC,
-                    "scopes": ["bulletins:read", "actions:read"],
-                }
-            ]
+    model_config = with_examples(
+        {
+            "name": "Cyber Resilience Centre alerting",
+            "agency_id": ex.CRC,
+            "scopes": ["bulletins:read", "actions:read"],
         }
     )
 
@@ -56,9 +53,7 @@ class ServiceAccountCreate(StrictModel):
 
 
 class ServiceAccountRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [ACCOUNT_EXAMPLE]}
-    )
+    model_config = with_examples(ACCOUNT_EXAMPLE, from_attributes=True)
 
     id: uuid.UUID
     name: str
@@ -72,12 +67,8 @@ class ServiceAccountRead(BaseModel):
 
 
 class ServiceAccountSecret(ServiceAccountRead):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                ACCOUNT_EXAMPLE | {"client_secret": "ovs_EXAMPLE-client-secret-not-a-real-one-0000"}
-            ]
-        }
+    model_config = with_examples(
+        ACCOUNT_EXAMPLE | {"client_secret": "ovs_EXAMPLE-client-secret-not-a-real-one-0000"}
     )
 
     client_secret: str | None = Field(

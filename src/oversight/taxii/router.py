@@ -77,47 +77,52 @@ THREAT_BULLETINS = Collection(
 )
 
 
-@router.get(
+def _document(path: str, name: str, answer: Discovery | ApiRoot | Collections, **doc: Any) -> None:
+    """`GET path`: a document that is the same for every feed reader."""
+
+    def endpoint(principal: FeedReader) -> Any:
+        return answer
+
+    router.add_api_route(
+        path, endpoint, name=name, response_model=type(answer), responses=COMMON, **doc
+    )
+
+
+_document(
     "/",
-    response_model=Discovery,
-    summary="TAXII discovery",
-    description="The API roots of this server: one, `/taxii2/oversight/`." + READERS,
-    responses=COMMON,
-)
-def discovery(principal: FeedReader) -> Discovery:
-    return Discovery(
+    "discovery",
+    Discovery(
         title="Oversight TAXII 2.1",
         description="Threat bulletins of the partnership for partners' TAXII clients.",
         default=ROOT,
         api_roots=[ROOT],
-    )
-
-
-@router.get(
-    "/oversight/",
-    response_model=ApiRoot,
-    summary="TAXII API root",
-    description="The TAXII version and the largest request this root takes." + READERS,
-    responses=COMMON,
+    ),
+    summary="TAXII discovery",
+    description="The API roots of this server: one, `/taxii2/oversight/`." + READERS,
 )
-def api_root(principal: FeedReader) -> ApiRoot:
-    return ApiRoot(
+
+
+_document(
+    "/oversight/",
+    "api_root",
+    ApiRoot(
         title="Oversight",
         description="The partnership's threat bulletins.",
         versions=[TAXII_JSON],
         max_content_length=MAX_CONTENT_LENGTH,
-    )
+    ),
+    summary="TAXII API root",
+    description="The TAXII version and the largest request this root takes." + READERS,
+)
 
 
-@router.get(
+_document(
     "/oversight/collections/",
-    response_model=Collections,
+    "collections",
+    Collections(collections=[THREAT_BULLETINS]),
     summary="TAXII collections",
     description="One collection: the threat bulletins." + READERS,
-    responses=COMMON,
 )
-def collections(principal: FeedReader) -> Collections:
-    return Collections(collections=[THREAT_BULLETINS])
 
 
 @router.get(

@@ -34,12 +34,12 @@ class User(Versioned, UUIDPk, Timestamps, Audited, Base):
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
         if op == "update":
             if "roles" in changes:
-                return "user.roles_change"
+                return "roles_change"
             if "is_active" in changes:
-                return "user.enable" if changes["is_active"].get("after") else "user.disable"
+                return "enable" if changes["is_active"].get("after") else "disable"
             if "password_changed_at" in changes:
-                return "user.password_change"
-        return super().audit_action(op, changes)
+                return "password_change"
+        return None

@@ -4,12 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
 
 from oversight.agencies.schemas import PatchModel
 from oversight.auth.schemas import Password, StrictModel
 from oversight.auth.scopes import Role
 from oversight.docs_ui import sample_ids as ex
+from oversight.docs_ui.sample_ids import with_examples
 
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Email = Annotated[EmailStr, Field(max_length=320, examples=["a.analyst@police.example.org"])]
@@ -42,23 +43,19 @@ def normalise_roles(roles: list[Role]) -> list[str]:
 
 
 class UserCreate(StrictModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "email": "member@county.example",
-                    "display_name": "Ruth Adeyemi",
-                    "agency_id": ex.COUNCIL,
-                    "roles": ["member"],
-                },
-                {
-                    "email": "editor@police.example",
-                    "display_name": "Dan Whitfield",
-                    "roles": ["editor"],
-                    "password": "example-passphrase-not-real",
-                },
-            ]
-        }
+    model_config = with_examples(
+        {
+            "email": "member@county.example",
+            "display_name": "Ruth Adeyemi",
+            "agency_id": ex.COUNCIL,
+            "roles": ["member"],
+        },
+        {
+            "email": "editor@police.example",
+            "display_name": "Dan Whitfield",
+            "roles": ["editor"],
+            "password": "example-passphrase-not-real",
+        },
     )
 
     email: Email
@@ -76,11 +73,7 @@ class UserCreate(StrictModel):
 
 
 class UserUpdate(PatchModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"display_name": "Ruth Adeyemi", "roles": ["member", "editor"]}]
-        }
-    )
+    model_config = with_examples({"display_name": "Ruth Adeyemi", "roles": ["member", "editor"]})
 
     email: Email | None = None
     display_name: DisplayName | None = None
@@ -93,7 +86,7 @@ class UserUpdate(PatchModel):
 
 
 class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [USER_EXAMPLE]})
+    model_config = with_examples(USER_EXAMPLE, from_attributes=True)
 
     id: uuid.UUID
     email: str
@@ -108,13 +101,8 @@ class UserRead(BaseModel):
 
 
 class UserCreated(UserRead):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                USER_EXAMPLE
-                | {"version": 1, "last_login_at": None, "password": "EXAMPLE-one-time-pw-0000"}
-            ]
-        }
+    model_config = with_examples(
+        USER_EXAMPLE | {"version": 1, "last_login_at": None, "password": "EXAMPLE-one-time-pw-0000"}
     )
 
     password: str | None = Field(
@@ -125,10 +113,8 @@ class UserCreated(UserRead):
 
 
 class PasswordReset(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"user_id": ex.COUNCIL_MEMBER, "password": "EXAMPLE-one-time-pw-0000"}]
-        }
+    model_config = with_examples(
+        {"user_id": ex.COUNCIL_MEMBER, "password": "EXAMPLE-one-time-pw-0000"}
     )
 
     user_id: uuid.UUID

@@ -1,4 +1,5 @@
-"""Query parameters several lists share: an agency named by its id or its slug."""
+"""Query parameters several lists share: an agency named by its id or its slug, and the
+words of a text search."""
 
 from typing import Annotated
 
@@ -15,3 +16,5 @@ AgencyFilter = Annotated[
         examples=["police-cyber"],
     ),
 ]
+
+SearchText = Annotated[str | None, Query(min_length=1, max_length=200)]

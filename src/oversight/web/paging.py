@@ -113,6 +113,12 @@ def _load(value: Any) -> Any:
     raise ValueError("unexpected cursor key")
 
 
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
+Cursor = Annotated[
+    str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+]
+
+
 @dataclass(frozen=True, slots=True)
 class PageQuery:
     """A list request's page: the slice the services read, and the answer it becomes."""
@@ -134,10 +140,8 @@ class PageQuery:
 async def page_query(  # async: no I/O here, so no trip to the threadpool for it
     request: Request,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
-    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> PageQuery:
     codec: CursorCodec = request.app.state.cursors
     after = codec.decode(request.url.path, cursor) if cursor else None

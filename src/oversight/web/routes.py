@@ -1,6 +1,6 @@
 """The families of endpoints written once: creating an item, reading one, deleting one, a
-lifecycle step of an item (suspend, disable, publish, approve, ...) and the list of an item's
-children (revisions, progress, receipts).
+lifecycle step of an item (suspend, disable, publish, approve, ...) and a list: of the items,
+filtered, or of an item's children (revisions, progress, receipts).
 
 Each family has one shape — parse the id and what the request names, call one service,
 shape the answer — so the shape lives here and the domains say what differs: the path, the
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from oversight.web.paging import Page, PageDep
 from oversight.web.session import SessionDep
 
 Step = Callable[..., Any]
-Children = Callable[[Session, Any, uuid.UUID, PageSlice], tuple[list[Any], Key | None]]
+Fetch = Callable[[Session, Any, Any, PageSlice], tuple[list[Any], Key | None]]
 
 
 def resource_router(prefix: str, tag: str, one: str) -> APIRouter:
@@ -90,28 +90,23 @@ def lifecycle(
     router.add_api_route(path, endpoint, methods=[method], name=name, response_model=answer, **doc)
 
 
-def children(
+def listing(
     router: APIRouter,
     path: str,
     *,
     name: str,
-    id_param: str,
     principal: Any,
-    fetch: Children,
+    given: Any,
+    fetch: Fetch,
     item: type[BaseModel],
     **doc: Any,
 ) -> None:
-    """`GET path`: a page of `fetch(session, principal, id, page)`, each row as `item`."""
+    """`GET path`: a page of `fetch(session, principal, given, page)`, each row as `item`;
+    `given` is what the request names: the list's filters (a query model) or the item whose
+    children these are (a path parameter)."""
 
-    def endpoint(
-        item_id: Annotated[uuid.UUID, Path(alias=id_param)],
-        session: SessionDep,
-        caller: principal,
-        page: PageDep,
-    ) -> Any:
-        return paging.respond(
-            page, fetch(session, caller, item_id, page.slice), item.model_validate
-        )
+    def endpoint(named: given, session: SessionDep, caller: principal, page: PageDep) -> Any:
+        return paging.respond(page, fetch(session, caller, named, page.slice), item.model_validate)
 
     router.add_api_route(
         path, endpoint, methods=["GET"], name=name, response_model=Page[item], **doc
@@ -233,9 +228,16 @@ class ItemRoutes:
             **doc,
         )
 
-    def children(self, path: str, name: str, fetch: Children, item: type[BaseModel], **doc: Any):
-        """`GET path`: a page of the item's children (see `children`)."""
+    def listing(self, fetch: Fetch, query: type[BaseModel], item: type[BaseModel], **doc: Any):
+        """`GET ""` (`list_<noun>s`): a page of the items `query` selects (see `listing`)."""
         doc.setdefault("principal", self.principal)
-        children(
-            self.router, path, name=name, id_param=self.id_param, fetch=fetch, item=item, **doc
+        given = Annotated[query, Query()]
+        listing(
+            self.router, "", name=f"list_{self.one}s", given=given, fetch=fetch, item=item, **doc
         )
+
+    def children(self, path: str, name: str, fetch: Fetch, item: type[BaseModel], **doc: Any):
+        """`GET path`: a page of the item's children (see `listing`)."""
+        doc.setdefault("principal", self.principal)
+        given = Annotated[uuid.UUID, Path(alias=self.id_param)]
+        listing(self.router, path, name=name, given=given, fetch=fetch, item=item, **doc)

@@ -36,16 +36,16 @@ class Webhook(Versioned, UUIDPk, Timestamps, Audited, Base):
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
-    def audit_action(self, op: str, changes: dict[str, Any]) -> str:
+    def audit_step(self, op: str, changes: dict[str, Any]) -> str | None:
         if op == "update":
             if "secret_rotated_at" in changes:
-                return "webhook.rotate_secret"
+                return "rotate_secret"
             active = changes.get("is_active")
             if isinstance(active, dict) and active.get("after") is False:
-                return "webhook.disable"
+                return "disable"
             if isinstance(active, dict) and active.get("after") is True:
-                return "webhook.enable"
-        return super().audit_action(op, changes)
+                return "enable"
+        return None
 
 
 class WebhookState(Base):

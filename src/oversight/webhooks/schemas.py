@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from oversight.changes.outbox import EVENT_TYPES, RESOURCE_TYPES
+from oversight.docs_ui.sample_ids import with_examples
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
 EVENT_NAMES = frozenset(EVENT_TYPES.values()) | frozenset(RESOURCE_TYPES)
@@ -52,17 +53,13 @@ def _known(values: list[str] | None) -> list[str] | None:
 
 
 class WebhookCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "url": READ_EXAMPLE["url"],
-                    "event_types": READ_EXAMPLE["event_types"],
-                    "principal_id": READ_EXAMPLE["principal_id"],
-                }
-            ]
+    model_config = with_examples(
+        {
+            "url": READ_EXAMPLE["url"],
+            "event_types": READ_EXAMPLE["event_types"],
+            "principal_id": READ_EXAMPLE["principal_id"],
         },
+        extra="forbid",
     )
 
     url: Url = Field(description="https:// on an allowed host (http:// only to loopback)")
@@ -81,9 +78,7 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookUpdate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"event_types": ["bulletin"]}]}
-    )
+    model_config = with_examples({"event_types": ["bulletin"]}, extra="forbid")
 
     url: Url | None = None
     event_types: list[str] | None = Field(default=None, max_length=50)
@@ -94,7 +89,7 @@ class WebhookUpdate(BaseModel):
 
 
 class WebhookRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [READ_EXAMPLE]})
+    model_config = with_examples(READ_EXAMPLE, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -109,17 +104,13 @@ class WebhookRead(BaseModel):
 
 
 class WebhookSecret(WebhookRead):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [READ_EXAMPLE | {"secret": "whsec_" + "A" * 32}]}
-    )
+    model_config = with_examples(READ_EXAMPLE | {"secret": "whsec_" + "A" * 32})
 
     secret: str | None = Field(description="The signing secret (`whsec_…`): in this response only")
 
 
 class DeliveryRead(BaseModel):
-    model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [DELIVERY_EXAMPLE]}
-    )
+    model_config = with_examples(DELIVERY_EXAMPLE, from_attributes=True)
 
     id: uuid.UUID = Field(description="The `webhook-id` header of every attempt")
     webhook_id: uuid.UUID
