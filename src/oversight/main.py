@@ -83,9 +83,9 @@ ROUTERS = (
 
 
 def api_router() -> APIRouter:
-    # Any request may be refused before it reaches a route (see middleware.py): NUL in its
-    # target (400), a body too slow to arrive (408) or too large (413).
-    api = APIRouter(prefix=API_PREFIX, responses=errors.responses(400, 408, 413))
+    # Any request may be refused before it reaches a route (see web/body.py): NUL in its
+    # target (400), a body too slow to arrive (408), too large (413) or not JSON (415).
+    api = APIRouter(prefix=API_PREFIX, responses=errors.responses(400, 408, 413, 415))
     for module in ROUTERS:
         api.include_router(module.router)
     return api
