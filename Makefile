@@ -1,7 +1,8 @@
 # Oversight developer commands. Needs only Python 3.11+ (PYTHON=... to pick one).
 #   make run         install, migrate, load the demo set into an empty database, serve
 #                    (with a webhook worker beside the server)
-#   make test        install, lint, run the test suite (PYTEST_ARGS=... to pass options)
+#   make test        install, lint, run the test suite, a process per CPU (PYTEST_ARGS=...
+#                    to pass options, TEST_WORKERS=N for N processes, 0 for none)
 #   make openapi     regenerate openapi/openapi.json
 #   make bench       run the benchmarks under bench/ (BENCH_ARGS=... to pass options)
 #   make lock        regenerate the lock files in requirements/ from pyproject.toml
@@ -20,6 +21,8 @@ UV_STAMP := $(VENV)/.installed-uv
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 BENCH_ARGS ?=
 UPGRADE ?=
 PIP   := $(BIN)/python -m pip --quiet --disable-pip-version-check
@@ -82,7 +85,7 @@ run: venv
 
 test: venv
 	$(BIN)/ruff check src tests
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 openapi: venv
 	$(BIN)/oversight openapi --output openapi/openapi.json
