@@ -35,8 +35,7 @@ def demo_server(databases, tmp_path_factory) -> Iterator[LiveServer]:
 def test_st_run_checks_all_finds_nothing(demo_server, tmp_path, role):
     outcome = schemathesis_live.run(demo_server.base_url, role, tmp_path)
     print(outcome.summary())
-    tail = outcome.output[-6000:]
-    assert outcome.operations >= 80, f"{outcome.summary()}\n{tail}"
-    assert not outcome.failures, f"{outcome.summary()}: {outcome.failures}\n{tail}"
-    assert not outcome.errors, f"{outcome.summary()}: {outcome.errors}\n{tail}"
-    assert outcome.exit_code == 0, f"{outcome.summary()}\n{tail}"
+    problems = "\n\n".join(outcome.failures + outcome.errors)
+    assert outcome.operations >= 80, f"{outcome.summary()}\n{outcome.output[-6000:]}"
+    assert not problems, f"{outcome.summary()}\n{problems}"
+    assert outcome.exit_code == 0, f"{outcome.summary()}\n{outcome.output[-6000:]}"

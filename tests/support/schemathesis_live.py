@@ -3,9 +3,9 @@ the demo set, as a partner would run it: over HTTP, logged in with the password 
 of the demo people, every phase (examples, coverage, fuzzing, stateful links).
 
 The run is told what the in-process tests are told (`api_schema.CONFIG`, with the checks of
-`schemathesis_hooks` in place of the two built-in ones they narrow), plus how to log in: the
-token comes from `POST /api/v1/auth/token` and is fetched again whenever an answer is 401 (a
-logout in the run ends the token it was sent with).
+`schemathesis_hooks` in place of the two built-in ones they narrow), and logs in as
+`schemathesis_live_hooks` does: a token from `POST /api/v1/auth/token`, fetched again
+whenever an answer is 401 (a logout in the run ends the token it was sent with).
 """
 
 import os
@@ -29,13 +29,6 @@ RUN_SECONDS = 600
 AUTH = """
 [auth]
 auto-signup = false
-
-[auth.dynamic.openapi.OAuth2]
-path = "/api/v1/auth/token"
-payload = { grant_type = "password", username = "${OVERSIGHT_LIVE_EMAIL}", \
-password = "${OVERSIGHT_LIVE_PASSWORD}" }
-payload_content_type = "application/x-www-form-urlencoded"
-extract_selector = "/access_token"
 """
 
 # The login throttles (contract §3, tested in tests/auth) would lock the run's own logins out
@@ -71,18 +64,16 @@ class Outcome:
 
 
 def _read_junit(path: Path) -> tuple[int, list[str], list[str]]:
-    """Operations tested, and the names of those that failed or met an error."""
+    """Operations tested, and for each that failed or met an error its name and what."""
     if not path.exists():
         return 0, [], []
-    cases = ET.parse(path).getroot().iter("testcase")
     operations, failures, errors = 0, [], []
-    for case in cases:
+    for case in ET.parse(path).getroot().iter("testcase"):
         operations += 1
-        name = case.get("name", "?")
-        if case.find("failure") is not None:
-            failures.append(name)
-        if case.find("error") is not None:
-            errors.append(name)
+        for kind, found in (("failure", failures), ("error", errors)):
+            for problem in case.findall(kind):
+                what = (problem.get("message") or "") + "\n" + (problem.text or "")
+                found.append(f"{case.get('name', '?')}: {what.strip()[:1500]}")
     return operations, failures, errors
 
 
@@ -117,7 +108,7 @@ def run(base_url: str, role: str, workdir: Path) -> Outcome:
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
-        "SCHEMATHESIS_HOOKS": "tests.support.schemathesis_hooks",
+        "SCHEMATHESIS_HOOKS": "tests.support.schemathesis_live_hooks",
         "OVERSIGHT_LIVE_EMAIL": email,
         "OVERSIGHT_LIVE_PASSWORD": password,
     }
