@@ -44,9 +44,21 @@ Note = trimmed(0, 2000)
 
 
 class Indicator(BaseModel):
-    """An indicator of compromise; `value` is checked for its `type`."""
+    """An indicator of compromise; `value` is checked for its `type` (and, where a pattern
+    states the type's values exactly, the schema declares it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"type": {"const": kind.value}}, "required": ["type"]},
+                    "then": {"properties": {"value": {"pattern": pattern}}},
+                }
+                for kind, pattern in indicators.PATTERNS.items()
+            ]
+        },
+    )
 
     type: IndicatorType
     value: IndicatorValue
