@@ -4,6 +4,8 @@
 #   make test        install, lint, run the test suite, a process per CPU (PYTEST_ARGS=...
 #                    to pass options, TEST_WORKERS=N for N processes, 0 for none)
 #   make openapi     regenerate openapi/openapi.json
+#   make schemathesis `st run --checks all` against a live server with the demo set, as an
+#                    admin, an editor and a member (about 3.5 minutes; not in `make test`)
 #   make bench       run the benchmarks under bench/ (BENCH_ARGS=... to pass options)
 #   make lock        regenerate the lock files in requirements/ from pyproject.toml
 #                    (UPGRADE=1 to move every pin to the newest release the ranges allow)
@@ -39,7 +41,7 @@ PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11 python; do \
 	{ echo $$p; break; }; done)
 endif
 
-.PHONY: venv run test openapi bench lock lock-check
+.PHONY: venv run test openapi schemathesis bench lock lock-check
 
 venv: $(STAMP)
 
@@ -89,6 +91,9 @@ test: venv
 
 openapi: venv
 	$(BIN)/oversight openapi --output openapi/openapi.json
+
+schemathesis: venv
+	OVERSIGHT_LONG_LIVE_TESTS=1 $(BIN)/pytest tests/test_schemathesis_live.py -rP $(PYTEST_ARGS)
 
 $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 	$(PIP) install --require-hashes -r requirements/bench.txt

@@ -4,6 +4,7 @@ Set OVERSIGHT_TEST_DATABASE_URL to a PostgreSQL URL to run the same suite there:
 database is created on that server for the run and dropped afterwards.
 """
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -24,7 +25,14 @@ from tests.support.factories import Factory
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`@pytest.mark.postgres_only` tests are skipped on SQLite (CI fails on any PG skip)."""
+    """`@pytest.mark.postgres_only` tests are skipped on SQLite (CI fails on any PG skip);
+    `@pytest.mark.long_live` tests run only with OVERSIGHT_LONG_LIVE_TESTS=1 (`make
+    schemathesis`), and are otherwise left out (deselected, not skipped)."""
+    if not os.environ.get("OVERSIGHT_LONG_LIVE_TESTS"):
+        long_live = [item for item in items if "long_live" in item.keywords]
+        if long_live:
+            config.hook.pytest_deselected(items=long_live)
+            items[:] = [item for item in items if "long_live" not in item.keywords]
     url = database_under_test()
     if url and url.startswith("postgresql"):
         return

@@ -76,6 +76,9 @@ IDS = [f"{m.upper()} {p}" for m, p in OPERATIONS]
 # be. So on the lists that take one, 400 is an expected answer to schema-valid data; 422 (any
 # other parameter out of its documented bounds) still is not. Likewise `If-Match` names the
 # version the item must still have: one drawn at random is a 412 anywhere.
+# Where an operation requires `If-Match`, a request without one is answered 428 Precondition
+# Required (RFC 6585), the status made for exactly that; and a body over the size limit is
+# refused with 413 before it is read, whatever else is wrong with it.
 PAGED = [
     path
     for path, item in SCHEMA["paths"].items()
@@ -91,11 +94,12 @@ allow-x00 = false
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "413", "429", "5xx"]
 
-# A body over the 1 MiB limit is refused with 413 before it is read, whatever else is wrong
-# with it (a minutes text longer than its maxLength can be that long).
+[checks.missing_required_header]
+expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]
+
 [checks.negative_data_rejection]
 expected-statuses = [
-  "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"
+    "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"
 ]
 
 [[operations]]

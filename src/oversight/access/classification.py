@@ -78,6 +78,10 @@ class ClassificationPatch(BaseModel):
     _check_marking = field_validator("protective_marking", mode="before")(_marking)
 
 
+# A partial update of a meeting or an action takes null for these as "unchanged".
+CLASSIFICATION_FIELDS = frozenset(ClassificationPatch.model_fields)
+
+
 class AgencyRef(BaseModel):
     """An agency named beside its id."""
 

@@ -7,7 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, model_validator
 
 from oversight.access.bodies import ItemTitle as Title
+from oversight.access.bodies import PartialUpdate
 from oversight.access.classification import (
+    CLASSIFICATION_FIELDS,
     AgencyRef,
     ClassificationIn,
     ClassificationOut,
@@ -18,6 +20,7 @@ from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
 from oversight.docs_ui.sample_ids import with_examples
+from oversight.web.timestamps import Day
 
 Description = Annotated[str, Field(max_length=20_000, description="Markdown")]
 Note = Annotated[str, Field(min_length=1, max_length=10_000)]
@@ -39,7 +42,7 @@ class ActionCreate(ClassificationIn):
     assignee_user_id: uuid.UUID | None = Field(
         default=None, description="A person of the owner agency"
     )
-    due_date: date | None = None
+    due_date: Day | None = None
     priority: Priority = Priority.medium
 
 
@@ -47,8 +50,17 @@ class ActionCreate(ClassificationIn):
 EDITABLE = tuple(f for f in ActionCreate.model_fields if f not in ClassificationIn.model_fields)
 
 
-class ActionPatch(ClassificationPatch):
-    """Editors of the creating agency may change anything; the owner agency only `status`."""
+class ActionPatch(PartialUpdate, ClassificationPatch):
+    """Editors of the creating agency may change anything; the owner agency only `status`.
+    Null clears a link, the assignee or the due date."""
+
+    NULLABLE = CLASSIFICATION_FIELDS | {
+        "meeting_id",
+        "bulletin_id",
+        "assignee_user_id",
+        "due_date",
+        "note",
+    }
 
     model_config = with_examples(ex.PATCH_STATUS, ex.PATCH_EDIT)
 
@@ -58,7 +70,7 @@ class ActionPatch(ClassificationPatch):
     bulletin_id: uuid.UUID | None = None
     owner_agency_id: uuid.UUID | None = None
     assignee_user_id: uuid.UUID | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     priority: Priority | None = None
     status: ActionStatus | None = Field(
         default=None, description="A status change is also written to the progress log"
@@ -68,11 +80,7 @@ class ActionPatch(ClassificationPatch):
     )
 
     @model_validator(mode="after")
-    def _required_stay(self) -> "ActionPatch":
-        fields = ("title", "description", "owner_agency_id", "priority", "status")
-        nulls = [f for f in fields if f in self.model_fields_set and getattr(self, f) is None]
-        if nulls:
-            raise ValueError(f"{', '.join(nulls)} cannot be null")
+    def _note_with_status(self) -> "ActionPatch":
         if self.note is not None and self.status is None:
             raise ValueError("a note goes with a status change; post notes to …/updates")
         return self

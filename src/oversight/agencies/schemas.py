@@ -2,16 +2,17 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
+from oversight.access.bodies import PartialUpdate, trimmed
 from oversight.agencies.models import AgencyStatus, Sector
 from oversight.auth.schemas import StrictModel
 from oversight.docs_ui import sample_ids as ex
 from oversight.docs_ui.sample_ids import with_examples
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Name = trimmed(2, 200)
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
     str,
@@ -20,15 +21,8 @@ Slug = Annotated[
 ]
 
 
-class PatchModel(StrictModel):
+class PatchModel(PartialUpdate, StrictModel):
     """A partial update: absent fields stay as they are; null is not a value."""
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Any:
-        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
-        if nulls:
-            raise ValueError(f"{', '.join(sorted(nulls))} cannot be null")
-        return self
 
 
 class AgencyCreate(StrictModel):

@@ -12,7 +12,7 @@ from oversight.bulletins.models import IndicatorType
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
-_CVE = re.compile(r"^CVE-(\d{4})-(\d{4,})$", re.IGNORECASE)
+_CVE = re.compile(r"^CVE-(\d{4})-(\d{4,})$", re.IGNORECASE | re.ASCII)
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
 _FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
 
@@ -126,6 +126,17 @@ CHECKS: dict[IndicatorType, Callable[[str], str]] = {
     IndicatorType.sha256: _digest("SHA-256 hash", 64),
     IndicatorType.cve: cve,
     IndicatorType.filename: filename,
+}
+
+
+# The types whose every valid value a pattern states exactly, as sent (surrounding spaces are
+# trimmed); the OpenAPI schema declares them. The others (addresses, names, URLs) are checked
+# by the code above, which a pattern would only approximate.
+PATTERNS: dict[IndicatorType, str] = {
+    IndicatorType.md5: r"^\s*[0-9a-fA-F]{32}\s*$",
+    IndicatorType.sha1: r"^\s*[0-9a-fA-F]{40}\s*$",
+    IndicatorType.sha256: r"^\s*[0-9a-fA-F]{64}\s*$",
+    IndicatorType.cve: r"^\s*[Cc][Vv][Ee]-(?:1999|20[0-9]{2}|2100)-[0-9]{4,}\s*$",
 }
 
 

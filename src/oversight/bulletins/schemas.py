@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from oversight.access.bodies import WithdrawalIn, nulls_refused
+from oversight.access.bodies import PartialUpdate, WithdrawalIn, trimmed
 from oversight.access.classification import (
     TLP,
     AgencyRef,
@@ -34,13 +34,15 @@ from oversight.bulletins.models import (
 )
 from oversight.docs_ui.sample_ids import with_examples
 from oversight.web.filters import AgencyFilter, SearchText
-from oversight.web.timestamps import Timestamp
+from oversight.web.timestamps import Day, Timestamp
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Title = trimmed(3, 200)
+Summary = trimmed(1, 2000)
 Body = Annotated[str, StringConstraints(max_length=200_000), Field(description="Markdown")]
-Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+Action = trimmed(1, 1000)
+Reference = trimmed(1, 2048)
+IndicatorValue = trimmed(1, 2048)
+Note = trimmed(0, 2000)
 
 
 class BulletinFilters(BaseModel):
@@ -57,12 +59,24 @@ class BulletinFilters(BaseModel):
 
 
 class Indicator(BaseModel):
-    """An indicator of compromise; `value` is checked for its `type`."""
+    """An indicator of compromise; `value` is checked for its `type` (and, where a pattern
+    states the type's values exactly, the schema declares it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"type": {"const": kind.value}}, "required": ["type"]},
+                    "then": {"properties": {"value": {"pattern": pattern}}},
+                }
+                for kind, pattern in indicators.PATTERNS.items()
+            ]
+        },
+    )
 
     type: IndicatorType
-    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+    value: IndicatorValue
     description: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
     @field_validator("value")
@@ -115,7 +129,7 @@ class BulletinCreate(ClassificationIn, BulletinContent):
     references: Annotated[list[Reference], Field(max_length=100)] = Field(
         default_factory=list, description="http(s) links to sources and advisories"
     )
-    review_by: date | None = Field(default=None, description="When the bulletin is to be reviewed")
+    review_by: Day | None = Field(default=None, description="When the bulletin is to be reviewed")
 
 
 # A bulletin's fields besides its classification: the one list (services copy by it).
@@ -126,8 +140,10 @@ CONTENT_FIELDS = tuple(
 REVISED_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "review_by")
 
 
-class BulletinUpdate(ClassificationPatch, BulletinContent):
+class BulletinUpdate(PartialUpdate, ClassificationPatch, BulletinContent):
     """A partial update: absent fields stay as they are; only `review_by` may be null."""
+
+    NULLABLE = frozenset({"review_by"})
 
     model_config = with_examples(ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY)
 
@@ -140,9 +156,7 @@ class BulletinUpdate(ClassificationPatch, BulletinContent):
     indicators: Annotated[list[Indicator], Field(max_length=1000)] | None = None
     recommended_actions: Annotated[list[Action], Field(max_length=100)] | None = None
     references: Annotated[list[Reference], Field(max_length=100)] | None = None
-    review_by: date | None = None
-
-    _not_null = nulls_refused("review_by")
+    review_by: Day | None = None
 
 
 class Withdrawal(WithdrawalIn):
@@ -152,7 +166,7 @@ class Withdrawal(WithdrawalIn):
 class AcknowledgementIn(BaseModel):
     model_config = with_examples(ex.ACKNOWLEDGEMENT_IN, extra="forbid")
 
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    note: Note | None = None
 
 
 class IndicatorRead(BaseModel):

@@ -204,6 +204,8 @@ def for_integrators(doc: dict[str, Any]) -> None:
                     if parameter.get("name") == "If-Match":
                         parameter["required"] = True
                         _not_null(parameter["schema"])
+                        # A blank If-Match is taken as none sent (428), so a sent one is not.
+                        parameter["schema"]["pattern"] = r"\S"
             if path.startswith("/api/"):
                 op["responses"].setdefault("429", _busy(429))
                 op["responses"].setdefault("503", _busy(503))

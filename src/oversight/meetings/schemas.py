@@ -7,7 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, model_validator
 
 from oversight.access.bodies import ItemTitle as Title
+from oversight.access.bodies import PartialUpdate
 from oversight.access.classification import (
+    CLASSIFICATION_FIELDS,
     AgencyRef,
     ClassificationIn,
     ClassificationOut,
@@ -67,12 +69,6 @@ class AttendanceRead(BaseModel):
     status: AttendanceStatus
 
 
-def _not_null(model: BaseModel, fields: tuple[str, ...]) -> None:
-    nulls = [f for f in fields if f in model.model_fields_set and getattr(model, f) is None]
-    if nulls:
-        raise ValueError(f"{', '.join(nulls)} cannot be null")
-
-
 class MeetingCreate(ClassificationIn):
     model_config = with_examples(ex.CREATE, ex.CREATE_AMBER_STRICT)
 
@@ -86,7 +82,11 @@ class MeetingCreate(ClassificationIn):
     attendance: Attendance = Field(default_factory=list)
 
 
-class MeetingPatch(ClassificationPatch):
+class MeetingPatch(PartialUpdate, ClassificationPatch):
+    """Null clears the location or the chair."""
+
+    NULLABLE = CLASSIFICATION_FIELDS | {"location", "chair_user_id"}
+
     model_config = with_examples(ex.PATCH)
 
     title: Title | None = None
@@ -94,11 +94,6 @@ class MeetingPatch(ClassificationPatch):
     location: Place | None = None
     chair_user_id: uuid.UUID | None = None
     agenda: Agenda | None = None
-
-    @model_validator(mode="after")
-    def _required_stay(self) -> "MeetingPatch":
-        _not_null(self, ("title", "held_at", "agenda"))
-        return self
 
 
 class MinutesIn(StrictModel):

@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from oversight.access.bodies import WithdrawalIn, nulls_refused
+from oversight.access.bodies import PartialUpdate, WithdrawalIn, WithPattern
 from oversight.access.classification import (
     TLP,
     AgencyRef,
@@ -28,13 +28,18 @@ from oversight.reports import samples as ex
 from oversight.reports.models import Outcome, ReportKind, ReportStatus, VictimType
 from oversight.reports.models import Vector as AttackVector
 from oversight.web.filters import SearchText
-from oversight.web.timestamps import Day
+from oversight.web.timestamps import DAY_TEXT, Day
 
 Description = Annotated[str, StringConstraints(max_length=100_000), Field(description="Markdown")]
 Loss = Annotated[int, Field(ge=0, le=10**12, description="Financial loss in whole pounds")]
 Downtime = Annotated[float, Field(ge=0, le=100_000, description="Hours of disruption")]
+# From 2000-01-01: JSON Schema bounds no dates, so the schema says it of the text (a year
+# from 2000); not in the future, which no schema can say, is the rule's own 422.
 Occurred = Annotated[
-    date, Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1))
+    date,
+    Field(description="The day it happened (or was prevented)", ge=date(2000, 1, 1)),
+    DAY_TEXT,
+    WithPattern(r"^[2-9]"),
 ]
 
 
@@ -96,8 +101,10 @@ CONTENT_FIELDS = tuple(
 )
 
 
-class ReportUpdate(ClassificationPatch, ReportContent):
+class ReportUpdate(PartialUpdate, ClassificationPatch, ReportContent):
     """A partial update: absent fields stay as they are; only `downtime_hours` may be null."""
+
+    NULLABLE = frozenset({"downtime_hours"})
 
     model_config = with_examples(ex.UPDATE)
 
@@ -114,7 +121,6 @@ class ReportUpdate(ClassificationPatch, ReportContent):
     anonymous_to_peers: bool | None = None
     include_in_statistics: bool | None = None
 
-    _not_null = nulls_refused("downtime_hours")
     _occurred = field_validator("occurred_on")(_not_future)
 
 

@@ -2,10 +2,10 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from oversight.access.bodies import trimmed
 from oversight.auth.schemas import StrictModel
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
 from oversight.docs_ui import sample_ids as ex
@@ -25,6 +25,8 @@ ACCOUNT_EXAMPLE = {
 
 GRANTABLE = ", ".join(f"`{s}`" for s in sorted(SERVICE_ACCOUNT_SCOPES))
 
+Name = trimmed(2, 200)
+
 
 class ServiceAccountCreate(StrictModel):
     model_config = with_examples(
@@ -35,7 +37,7 @@ class ServiceAccountCreate(StrictModel):
         }
     )
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    name: Name
     agency_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller's agency")
     scopes: list[Scope] = Field(
         min_length=1,

@@ -4,15 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from oversight.access.bodies import trimmed
 from oversight.agencies.schemas import PatchModel
 from oversight.auth.schemas import Password, StrictModel
 from oversight.auth.scopes import Role
 from oversight.docs_ui import sample_ids as ex
 from oversight.docs_ui.sample_ids import with_examples
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DisplayName = trimmed(1, 200)
 Email = Annotated[EmailStr, Field(max_length=320, examples=["a.analyst@police.example.org"])]
 Roles = Annotated[
     list[Role],

@@ -45,4 +45,5 @@ def _iso_day(value: object) -> object:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_day)]
+DAY_TEXT = BeforeValidator(_iso_day)
+Day = Annotated[date, DAY_TEXT]

@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from oversight.access.bodies import trimmed
 from oversight.changes.outbox import EVENT_TYPES, RESOURCE_TYPES
 from oversight.docs_ui.sample_ids import with_examples
 
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
+Url = trimmed(8, 2000)
 EVENT_NAMES = frozenset(EVENT_TYPES.values()) | frozenset(RESOURCE_TYPES)
 
 READ_EXAMPLE = {
