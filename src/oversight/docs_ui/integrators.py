@@ -6,6 +6,7 @@ every operation on the item.
 import re
 from typing import Any
 
+from oversight.access.bodies import without_null
 from oversight.errors import BY_STATUS, PROBLEM_JSON
 
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
@@ -184,15 +185,6 @@ def _links(doc: dict[str, Any]) -> None:
             _add(_success(ops[source][1]), target, link)
 
 
-def _not_null(schema: dict[str, Any]) -> None:
-    """A required parameter is never null: `string | null` becomes `string`."""
-    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
-    if len(branches) == 1:
-        schema.update(branches[0])
-    elif branches:
-        schema["anyOf"] = branches
-
-
 def for_integrators(doc: dict[str, Any]) -> None:
     doc["servers"] = [{"url": "/", "description": "This service"}]
     for path, item in doc.get("paths", {}).items():
@@ -203,7 +195,7 @@ def for_integrators(doc: dict[str, Any]) -> None:
                 for parameter in op.get("parameters", []):
                     if parameter.get("name") == "If-Match":
                         parameter["required"] = True
-                        _not_null(parameter["schema"])
+                        without_null(parameter["schema"])
                         # A blank If-Match is taken as none sent (428), so a sent one is not.
                         parameter["schema"]["pattern"] = r"\S"
             if path.startswith("/api/"):
