@@ -3,6 +3,7 @@ side by side in one run.
 
     .venv/bin/python bench/read_floor.py [--db sqlite|postgres|both] [--size 100000]
                                          [--duration 5] [--connections 32] [--rounds 3]
+                                         [--workers 2]
 
 For each database: a fresh database seeded as bench/bulletins.py seeds it (12 agencies, the
 realistic TLP and status mix, `--size` bulletins, bulk inserts). Three servers, one worker
@@ -18,9 +19,11 @@ each, on 127.0.0.1:
 - medallion, the OASIS reference TAXII server (memory backend, gunicorn, one sync worker):
   the 50 STIX reports of those bulletins in one page.
 
-wrk drives each in turn, `--rounds` times; the median of each is reported, with the ratios the
-read-path issue sets goals for (ours / floor >= 0.7, ours / medallion >= 3). The load average
-is printed before and after. Figures go in docs/architecture.md ("The read path at the limit").
+With `--workers N`, ours is also served by `oversight serve --workers N` (the same database),
+as a fourth case. wrk drives each in turn, `--rounds` times; the median of each is reported,
+with the ratios the read-path issue sets goals for (ours / floor >= 0.7, ours / medallion
+>= 3, N workers / one >= 1.5). The load average is printed before and after. Figures go in
+docs/architecture.md ("The read path at the limit").
 """
 
 import argparse
@@ -171,9 +174,12 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         print(f"[{kind}] seeded {args.size:,} bulletins in {seconds:.0f} s", flush=True)
         oversight = str(Path(sys.executable).with_name("oversight"))
         ours = Server([oversight, "serve", "--port", "{port}"], db.url, tmp)
-        floor = medallion = None
+        floor = medallion = several = None
         try:
             floor = Server([sys.executable, __file__, "--serve-floor", "{port}"], db.url, tmp)
+            if args.workers > 1:
+                argv = [oversight, "serve", "--port", "{port}", "--workers", str(args.workers)]
+                several = Server(argv, db.url, tmp)
             with httpx.Client(base_url=ours.base, timeout=60) as api:
                 token = bench.login(api, world.broad_email)
             with httpx.Client(timeout=60) as http:
@@ -202,6 +208,11 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                     raise SystemExit("medallion does not serve the 50 reports")
                 cases = {
                     "ours": (ours.base, PAGE, [auth], len(page.content)),
+                    **(
+                        {}
+                        if several is None
+                        else {"workers": (several.base, PAGE, [auth], len(page.content))}
+                    ),
                     "floor": (floor.base, FLOOR, [auth], len(bare.content)),
                     "medallion": (
                         medallion.base,
@@ -233,6 +244,8 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 medallion.stop()
             if floor is not None:
                 floor.stop()
+            if several is not None:
+                several.stop()
             ours.stop()
     finally:
         db.drop()
@@ -258,6 +271,9 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=5.0, help="seconds of load per run")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--rounds", type=int, default=3, help="runs of each case, in turn")
+    p.add_argument(
+        "--workers", type=int, default=1, help="also ours with this many worker processes"
+    )
     p.add_argument("--serve-floor", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve_floor:
@@ -276,7 +292,9 @@ def main() -> None:
         "|---|---|---|---|---|---|"
     )
     for r in results:
-        for name in CASES:
+        for name in (*CASES, "workers"):
+            if name not in r:
+                continue
             c = r[name]
             each = ", ".join(f"{x:.0f}" for x in c["rps_all"])
             print(
@@ -289,6 +307,11 @@ def main() -> None:
             f"[{r['db']}] ours / floor {ours / floor:.2f} (goal >= 0.7), "
             f"ours / medallion {ours / medallion:.1f} (goal >= 3)"
         )
+        if "workers" in r:
+            print(
+                f"[{r['db']}] ours with {args.workers} workers / one worker "
+                f"{r['workers']['rps'] / ours:.2f} (goal >= 1.5 on PostgreSQL)"
+            )
 
 
 if __name__ == "__main__":
