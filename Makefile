@@ -69,13 +69,7 @@ $(STAMP): pyproject.toml requirements/test.txt requirements/build.txt | $(BIN)/p
 # "not empty"), so a later run keeps what is there.
 run: venv
 	$(BIN)/oversight db upgrade
-	@out=$$($(BIN)/oversight demo 2>&1); status=$$?; \
-	if [ $$status -eq 0 ]; then printf '%s\n' "$$out"; \
-	elif printf '%s' "$$out" | grep -qi 'not empty'; then \
-		echo "The database already holds data: the demo set is not loaded again."; \
-		echo "  See the demo logins again:  $(BIN)/oversight demo --logins"; \
-		echo "  Start over with a new demo: rm -f var/oversight.db* && make run"; \
-	else printf '%s\n' "$$out" >&2; exit $$status; fi
+	@$(BIN)/oversight demo --if-empty
 	@echo
 	@echo "Oversight API:  http://$(HOST):$(PORT)/api/v1"
 	@echo "API docs:       http://$(HOST):$(PORT)/docs"

@@ -3,6 +3,7 @@ is summarised, says who may call it, and declares how it fails."""
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -167,6 +168,13 @@ def test_the_handbook_says_where_to_log_in_and_asks_a_member_only_email_and_pass
         assert f'.swagger-ui .wrapper:has(> label[for="{field}"])' in hidden, field
     assert '.swagger-ui .auth-container:has(label[for="oauth_username"]) .scopes' in hidden
     assert not any("clientCredentials" in s for s in hidden)
+
+
+def test_the_readme_asks_a_member_only_what_the_dialog_shows():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    member_steps = readme.split("## For members", 1)[1].split("\n## ", 1)[0]
+    assert "**Authorize**" in member_steps and "**username**" in member_steps
+    assert "client_id" not in member_steps and "client_secret" not in member_steps
 
 
 def test_every_operation_has_a_summary_and_a_description(schema):

@@ -84,6 +84,34 @@ def test_onboarding_through_the_api_then_again_replays_instead_of_duplicating(
     assert len(accounts["items"]) == 1
 
 
+def test_without_a_credentials_dir_the_secret_goes_to_the_user_config_not_the_working_tree(
+    admin_server: AdminServer, tmp_path: Path
+):
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    people = [f"{who}@northfold.example.org" for who in ("lead", "one", "two")]
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--base-url", admin_server.base_url, "--json",
+         "Northfold Parish Council", "local_authority", *people],
+        env={**admin_server.env, "HOME": str(home), "OVERSIGHT_ADMIN_EMAIL": ADMIN_EMAIL,
+             "OVERSIGHT_ADMIN_PASSWORD": ADMIN_PASSWORD},
+        cwd=work,
+        input="\n".join(PASSWORDS) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    credentials_file = Path(json.loads(done.stdout)["credentials_file"])
+    expected = home / ".config" / "oversight" / "northfold-parish-council-partner-credentials.json"
+    assert credentials_file == expected
+    assert stat.S_IMODE(credentials_file.stat().st_mode) == 0o600
+    assert json.loads(credentials_file.read_text())["client_secret"]
+    assert list(work.iterdir()) == []
+
+
 def test_usage_and_refusals_have_their_exit_codes(admin_server: AdminServer, tmp_path: Path):
     assert run_example(admin_server, tmp_path, stdin="only one\n").returncode == 2
     wrong = subprocess.run(

@@ -156,6 +156,27 @@ def test_a_retried_publish_creates_exactly_one_bulletin(world, tmp_path):
     assert [b["id"] for b in listed] == [first["id"]]
 
 
+def test_the_shipped_sample_bulletin_publishes_as_it_is(world):
+    shipped = json.loads((EXAMPLES / "bulletin.json").read_text())
+    done = result(run_sync(world, "--publish", str(EXAMPLES / "bulletin.json")))
+    assert done["status"] == "published" and done["replayed"] is False
+    bulletin = world.api("GET", f"/bulletins/{done['id']}", headers=world.editor).json()
+    assert bulletin["title"] == shipped["title"] and bulletin["tlp"] == shipped["tlp"]
+
+
+def test_a_refused_bulletin_prints_each_reason_the_api_gave(world, tmp_path):
+    bad = payload(title="Bad severity", severity="apocalyptic", tlp="BLUE")
+    draft = tmp_path / "bulletin.json"
+    draft.write_text(json.dumps(bad))
+    reasons = world.api("POST", "/bulletins", 422, json=bad, headers=world.editor).json()["errors"]
+    assert len(reasons) >= 2
+    done = run_sync(world, "--publish", str(draft))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: POST /api/v1/bulletins: 422 ")
+    for reason in reasons:
+        assert reason["msg"] and reason["msg"] in done.stderr, reason
+
+
 @dataclass
 class Stub:
     """A proxy on 127.0.0.1 that answers some requests with faults, and passes the rest on.

@@ -1,8 +1,12 @@
 """Contract §12: names beside ids on every classified item, recipients the owner's business,
 and a page's names for two lookups whatever its size."""
 
+from typing import Any
+
+import pytest
 from sqlalchemy import event
 
+from tests.support import reports
 from tests.support.bulletins import API as BULLETINS
 from tests.support.bulletins import create, publish
 from tests.support.meetings import ACTIONS, MEETINGS, create_action, create_meeting
@@ -64,16 +68,79 @@ def test_recipients_are_shown_to_the_owner_only(client, factory, auth):
     )
 
 
-def test_a_red_item_shows_its_named_people_to_the_author_only(client, factory, auth):
-    agency = factory.agency()
+APIS = {"meeting": MEETINGS, "report": reports.API, "action": ACTIONS, "bulletin": BULLETINS}
+OTHER_KINDS = ["meeting", "report", "action"]
+
+
+def _make(client, kind: str, headers, owner_agency, **classification: Any) -> dict[str, Any]:
+    """A new item of this kind, by the editor of `headers`; an action is owned by
+    `owner_agency`; a bulletin is published."""
+    if kind == "meeting":
+        return create_meeting(client, headers, **classification)
+    if kind == "report":
+        return reports.create(client, headers, **classification)
+    if kind == "action":
+        return create_action(client, headers, owner_agency.id, **classification)
+    return publish(client, headers, create(client, headers, **classification))
+
+
+def _seen(client, kind: str, item: dict[str, Any], headers) -> dict[str, Any]:
+    """The item as this reader reads it, checked to be the same in the list."""
+    one = client.get(f"{APIS[kind]}/{item['id']}", headers=headers)
+    assert one.status_code == 200, one.text
+    listed = client.get(APIS[kind], params={"limit": 200}, headers=headers).json()["items"]
+    [same] = [i for i in listed if i["id"] == item["id"]]
+    shown = one.json()
+    for key in ("recipient_agencies", "recipient_users", "shared_with_you"):
+        assert same[key] == shown[key], key
+    return shown
+
+
+@pytest.mark.parametrize("kind", OTHER_KINDS)
+def test_recipients_of_meetings_reports_and_actions_are_the_owners_business(
+    client, factory, auth, kind
+):
+    owner, named, third = factory.agency(), factory.agency(), factory.agency()
+    editor = factory.user(owner, roles=["editor"])
+    item = _make(client, kind, auth(editor), third, tlp="AMBER", recipient_agencies=[str(named.id)])
+
+    mine = _seen(client, kind, item, auth(factory.user(owner)))
+    assert mine["recipient_agencies"] == [str(named.id)] and mine["recipient_users"] == []
+    assert mine["shared_with_you"] is False
+    theirs = _seen(client, kind, item, auth(factory.user(named)))
+    assert theirs["recipient_agencies"] is None and theirs["recipient_users"] is None
+    assert theirs["shared_with_you"] is True
+    if kind == "action":  # its owner agency reads it unnamed, and learns no recipient
+        unnamed = _seen(client, kind, item, auth(factory.user(third)))
+        assert unnamed["recipient_agencies"] is None and unnamed["recipient_users"] is None
+        assert unnamed["shared_with_you"] is False
+
+    # AMBER naming nobody: every member agency reads it, and none is told it was named.
+    for_all = _make(client, kind, auth(editor), third, tlp="AMBER")
+    outside = _seen(client, kind, for_all, auth(factory.user(named)))
+    assert outside["recipient_agencies"] is None and outside["recipient_users"] is None
+    assert outside["shared_with_you"] is False
+
+
+@pytest.mark.parametrize("kind", [*OTHER_KINDS, "bulletin"])
+def test_a_red_item_shows_its_named_people_to_the_author_and_owning_agency_only(
+    client, factory, auth, kind
+):
+    agency, elsewhere = factory.agency(), factory.agency()
     author = factory.user(agency, roles=["editor"])
-    named = factory.user(agency)
-    action = create_action(
-        client, auth(author), agency.id, tlp="RED", recipient_users=[str(named.id)]
-    )
-    seen = client.get(f"{ACTIONS}/{action['id']}", headers=auth(named)).json()
-    # The named person is of the owning agency: it sees the list, and that it is named.
-    assert seen["recipient_users"] == [str(named.id)] and seen["shared_with_you"] is True
+    colleague, outsider = factory.user(agency), factory.user(elsewhere)
+    named = sorted([str(colleague.id), str(outsider.id)])
+    item = _make(client, kind, auth(author), agency, tlp="RED", recipient_users=named)
+    by_author = _seen(client, kind, item, auth(author))
+    assert sorted(by_author["recipient_users"]) == named and by_author["shared_with_you"] is False
+    # The named person of the owning agency sees the list, and that it is named.
+    by_colleague = _seen(client, kind, item, auth(colleague))
+    assert sorted(by_colleague["recipient_users"]) == named
+    assert by_colleague["shared_with_you"] is True
+    # The named person of another agency learns only that it is named.
+    by_outsider = _seen(client, kind, item, auth(outsider))
+    assert by_outsider["recipient_users"] is None and by_outsider["recipient_agencies"] is None
+    assert by_outsider["shared_with_you"] is True
 
 
 def _count_queries(engine, call):

@@ -17,6 +17,12 @@ def demo(
     logins: bool = typer.Option(
         False, "--logins", help="Print the demo logins of a database already loaded, and stop"
     ),
+    if_empty: bool = typer.Option(
+        False,
+        "--if-empty",
+        help="On a database that already holds data, say how to see the logins again or "
+        "start over, and succeed (what `make run` does)",
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Load the demo partnership into an empty database.
@@ -28,10 +34,23 @@ def demo(
     migrate(as_json)
     with cli_session(as_json) as session:
         if not demo_set.is_empty(session):
+            if if_empty:
+                emit({"loaded": False}, as_json, ALREADY_LOADED)
+                return
             fail("the database is not empty: the demo set loads only into an empty one", as_json)
         loaded = demo_set.load(session, steps("demo", len(demo_set.STEPS)))
         data = loaded.summary()
     emit(data, as_json, _text(data))
+
+
+ALREADY_LOADED = "\n".join(
+    [
+        "The database already holds data: the demo set is not loaded again.",
+        "  See the demo logins again:  .venv/bin/oversight demo --logins",
+        "  Start over with a new demo: rm -f var/oversight.db* && make run",
+        "    (that is `make run`'s own SQLite database; for another, empty it first)",
+    ]
+)
 
 
 def _logins_again(as_json: bool) -> None:

@@ -31,6 +31,12 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "The path exists but does not take this method; `Allow` lists those it takes.",
         "Use one of the methods in the `Allow` header.",
     ),
+    "not-acceptable": (
+        "Not Acceptable",
+        "The response cannot be given in a media type the request's `Accept` allows: the "
+        "TAXII feed answers only `application/taxii+json;version=2.1`.",
+        "Send `Accept: application/taxii+json;version=2.1` (or `application/taxii+json`).",
+    ),
     "request-timeout": (
         "Request Timeout",
         "The request body did not arrive in time.",
@@ -84,6 +90,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "(`invalid_grant`, `invalid_client`, `invalid_scope`, ...).",
         "Check the credentials and the grant; a wrong password and an unknown email answer "
         "the same.",
+    ),
+    "error": (
+        "Error",
+        "An HTTP error with no more specific type; its `status` and `detail` say what failed.",
+        "Read `status` and `detail`; quote `request_id` if you report it.",
     ),
     "internal-error": (
         "Internal Server Error",
