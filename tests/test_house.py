@@ -48,6 +48,17 @@ def test_routers_execute_no_statement():
     assert offenders == []
 
 
+def test_cli_commands_execute_no_statement():
+    commands = sorted((SRC / "cli").glob("*.py"))
+    assert len(commands) >= 10
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in commands
+        if "session." in p.read_text() or "select(" in p.read_text()
+    ]
+    assert offenders == []
+
+
 def _domain_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {d: set() for d in DOMAINS}
     for path in _modules():

@@ -36,6 +36,18 @@ def login_of(session: Session, email: str) -> Login | None:
     return Login(row.id, row.agency_id, row.password_hash, active)
 
 
+def active_member(session: Session, email: str) -> User | None:
+    """The user with this email, if both the account and its agency are active."""
+    row = session.execute(
+        select(User, Agency.status)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(User.email == email)
+    ).first()
+    if row is None or not row[0].is_active or row[1] != AgencyStatus.active:
+        return None
+    return row[0]
+
+
 def user_for_login(session: Session, user_id: uuid.UUID) -> tuple[User, Agency] | None:
     row = session.execute(
         select(User, Agency).join(Agency, Agency.id == User.agency_id).where(User.id == user_id)
