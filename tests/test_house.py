@@ -59,6 +59,16 @@ def test_cli_commands_execute_no_statement():
     assert offenders == []
 
 
+def test_auth_queries_live_in_its_repository():
+    modules = [p for p in sorted((SRC / "auth").glob("*.py")) if p.stem != "repository"]
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in modules
+        if "session.execute(" in p.read_text() or "select(" in p.read_text()
+    ]
+    assert offenders == []
+
+
 def _domain_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {d: set() for d in DOMAINS}
     for path in _modules():
