@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from oversight.bulletins.models import Bulletin
 from tests.support.bulletins import API, create, publish
+from tests.support.changes import CHANGES
 from tests.support.meetings import if_match
 from tests.support.reports import create as report
-
-CHANGES = "/api/v1/changes"
 
 
 def _all(client, headers, **params):
