@@ -9,7 +9,19 @@ import oversight
 
 SRC = Path(oversight.__file__).resolve().parent
 TESTS = Path(__file__).resolve().parent
-DOMAINS = {"agencies", "users", "service_accounts", "bulletins", "meetings", "actions"}
+DOMAINS = {
+    "agencies",
+    "users",
+    "service_accounts",
+    "bulletins",
+    "meetings",
+    "actions",
+    "reports",
+    "board",
+    "changes",
+    "webhooks",
+    "taxii",
+}
 
 
 def _modules() -> list[Path]:
