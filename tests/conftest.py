@@ -13,14 +13,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
+from oversight import cli as commands
 from oversight.audit import recorder
 from oversight.changes import outbox
-from oversight.config import Settings
+from oversight.config import Settings, get_settings
 from oversight.db import session_bind
 from oversight.main import create_app
 from oversight.web.admission import Admission
-from tests.support.databases import Databases, database_under_test, make_settings
+from tests.support.databases import TEST_SECRET, Databases, database_under_test, make_settings
 from tests.support.factories import Factory
 
 
@@ -149,3 +151,21 @@ def factory(db: Session, app: FastAPI) -> Factory:
 @pytest.fixture
 def auth(factory: Factory) -> Callable[..., dict[str, str]]:
     return factory.headers
+
+
+@pytest.fixture
+def cli(databases, monkeypatch, tmp_path):
+    """Runs `oversight ...` in-process against a fresh database of its own."""
+    url = databases.new_url()
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", url)
+    monkeypatch.setenv("OVERSIGHT_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("OVERSIGHT_VAR_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None):
+        return runner.invoke(commands.app, list(args), input=stdin)
+
+    run.url = url  # type: ignore[attr-defined]
+    yield run
+    get_settings.cache_clear()

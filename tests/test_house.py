@@ -1,5 +1,6 @@
 """The house rules the code keeps (docs/architecture.md, "The house"): HTTP stays above the
-services, routers only shape, domains import each other one way, files stay small."""
+services, routers and commands only shape, domains import each other one way, files stay
+small; and test modules share only through tests/support and the conftest fixtures."""
 
 import ast
 from pathlib import Path
@@ -7,7 +8,20 @@ from pathlib import Path
 import oversight
 
 SRC = Path(oversight.__file__).resolve().parent
-DOMAINS = {"agencies", "users", "service_accounts", "bulletins", "meetings", "actions"}
+TESTS = Path(__file__).resolve().parent
+DOMAINS = {
+    "agencies",
+    "users",
+    "service_accounts",
+    "bulletins",
+    "meetings",
+    "actions",
+    "reports",
+    "board",
+    "changes",
+    "webhooks",
+    "taxii",
+}
 
 
 def _modules() -> list[Path]:
@@ -17,7 +31,9 @@ def _modules() -> list[Path]:
 def _imports(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.add("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -44,6 +60,27 @@ def test_routers_execute_no_statement():
         str(p.relative_to(SRC))
         for p in routers
         if "session." in p.read_text() or "select(" in p.read_text()
+    ]
+    assert offenders == []
+
+
+def test_cli_commands_execute_no_statement():
+    commands = sorted((SRC / "cli").glob("*.py"))
+    assert len(commands) >= 10
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in commands
+        if "session." in p.read_text() or "select(" in p.read_text()
+    ]
+    assert offenders == []
+
+
+def test_auth_queries_live_in_its_repository():
+    modules = [p for p in sorted((SRC / "auth").glob("*.py")) if p.stem != "repository"]
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in modules
+        if "session.execute(" in p.read_text() or "select(" in p.read_text()
     ]
     assert offenders == []
 
@@ -89,3 +126,24 @@ def test_files_stay_small():
         if (n := len(p.read_text().splitlines())) > 260
     }
     assert long == {}
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in tests/support (or, as fixtures, in a conftest.py)."""
+    modules = [
+        p for p in sorted(TESTS.rglob("*.py")) if "support" not in p.relative_to(TESTS).parts
+    ]
+    assert len(modules) >= 100
+    offenders = {
+        str(p.relative_to(TESTS)): sorted(borrowed)
+        for p in modules
+        if (
+            borrowed := {
+                m
+                for m in _imports(p)
+                if m.startswith(".")
+                or (m.split(".")[0] == "tests" and m.split(".")[:2] != ["tests", "support"])
+            }
+        )
+    }
+    assert offenders == {}

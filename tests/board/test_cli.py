@@ -2,10 +2,8 @@
 
 import json
 
-from tests.cli.test_admin_cli import cli  # noqa: F401  (the fixture)
 
-
-def test_a_chair_writes_the_update_in_every_format(cli, tmp_path):  # noqa: F811
+def test_a_chair_writes_the_update_in_every_format(cli, tmp_path):
     assert cli("demo", "--json").exit_code == 0
     args = ["board-update", "--from", "2019-06-01", "--to", "2020-05-31"]
     as_member = ["--as", "member@eastvale.example"]

@@ -12,8 +12,8 @@ from sqlalchemy import insert, select
 
 from oversight.changes.models import ChangeEvent
 from oversight.db import make_engine, utcnow
-from tests.changes.test_feed import CHANGES
 from tests.support.bulletins import create, publish
+from tests.support.changes import CHANGES
 from tests.support.webhooks import world  # noqa: F401
 
 WRITERS, CHANGES_EACH = 4, 250

@@ -2,41 +2,14 @@
 
 import json
 
-import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from oversight.audit.models import AuditRecord
-from oversight.cli import app
-from oversight.config import get_settings
 from oversight.db import make_engine
 from oversight.users.models import User
-from tests.support.databases import TEST_SECRET
+from tests.support.cli import out
 
 ADMIN_PASSWORD = "the first admin's passphrase"
-
-
-@pytest.fixture
-def cli(databases, monkeypatch, tmp_path):
-    """Runs `oversight ...` in-process against a fresh database of its own."""
-    url = databases.new_url()
-    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", url)
-    monkeypatch.setenv("OVERSIGHT_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("OVERSIGHT_VAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    runner = CliRunner()
-
-    def run(*args: str, stdin: str | None = None):
-        return runner.invoke(app, list(args), input=stdin)
-
-    run.url = url  # type: ignore[attr-defined]
-    yield run
-    get_settings.cache_clear()
-
-
-def out(result) -> dict:
-    assert result.exit_code == 0, (result.exit_code, result.output)
-    return json.loads(result.stdout)
 
 
 def test_bootstrap_then_users_create_from_a_script(cli):

@@ -12,7 +12,7 @@ from oversight.agencies.models import Agency
 from oversight.db import make_engine, migrations
 from oversight.reports.models import Report
 from oversight.reports.rollup import ReportRollup, ReportTally
-from tests.cli.test_admin_cli import cli, out  # noqa: F401  (the fixture)
+from tests.support.cli import out
 from tests.support.rollup import recomputed, stored
 
 
@@ -82,7 +82,7 @@ _INDEXES = {
 }
 
 
-def test_rebuild_recounts_what_was_written_around_the_application(cli):  # noqa: F811
+def test_rebuild_recounts_what_was_written_around_the_application(cli):
     assert cli("demo", "--json").exit_code == 0
     engine = make_engine(cli.url)
     try:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.changes.test_feed import CHANGES
 from tests.support.bulletins import create, publish
+from tests.support.changes import CHANGES
 from tests.support.receiver import receiving
 from tests.support.webhooks import allow_loopback, drain, subscribe, worker
 

@@ -2,22 +2,20 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency, AgencyStatus
+from oversight.agencies.models import AgencyStatus
 from oversight.audit.recorder import Actor, record, set_actor
+from oversight.auth import repository
 from oversight.auth.scopes import SCOPE_DESCRIPTIONS, Role, Scope, parse_scope, scopes_for_roles
 from oversight.auth.tokens import AccessClaims, TokenCodec
 from oversight.db import keep_on_rollback
 from oversight.errors import Forbidden, Unauthorized
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 from oversight.web.session import SessionDep
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -80,21 +78,7 @@ def load_principal(session: Session, claims: AccessClaims) -> Principal:
     """Confirm, in one indexed lookup, that the token's claims still stand."""
     if claims.kind not in ("user", "service"):
         raise Unauthorized("Access token is of an unknown kind")
-    holder: Any = User if claims.kind == "user" else ServiceAccount
-    # A person's scopes follow from its roles; a partner system's are granted to it.
-    grants = User.roles if claims.kind == "user" else ServiceAccount.scopes
-    row = session.execute(
-        select(
-            holder.is_active,
-            holder.token_version,
-            grants.label("grants"),
-            holder.agency_id,
-            Agency.status,
-            Agency.token_version.label("agency_version"),
-        )
-        .join(Agency, Agency.id == holder.agency_id)
-        .where(holder.id == claims.sub)
-    ).first()
+    row = repository.holder_standing(session, claims.kind, claims.sub)
     granted = frozenset(row.grants) if row else frozenset()
     roles = granted if claims.kind == "user" else frozenset()
     allowed = scopes_for_roles(roles) if claims.kind == "user" else granted

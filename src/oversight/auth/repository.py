@@ -1,14 +1,17 @@
-"""Every query of the auth layer: accounts by credential, refresh tokens, revocation."""
+"""Every query of the auth layer: accounts by credential, token holders, refresh tokens,
+revocation, attempt counters."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from oversight.agencies.models import Agency, AgencyStatus
-from oversight.auth.models import RefreshToken
+from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.db import utcnow
 from oversight.service_accounts.models import ServiceAccount
 from oversight.users.models import User
@@ -36,11 +39,47 @@ def login_of(session: Session, email: str) -> Login | None:
     return Login(row.id, row.agency_id, row.password_hash, active)
 
 
+def active_member(session: Session, email: str) -> User | None:
+    """The user with this email, if both the account and its agency are active."""
+    row = session.execute(
+        select(User, Agency.status)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(User.email == email)
+    ).first()
+    if row is None or not row[0].is_active or row[1] != AgencyStatus.active:
+        return None
+    return row[0]
+
+
 def user_for_login(session: Session, user_id: uuid.UUID) -> tuple[User, Agency] | None:
     row = session.execute(
         select(User, Agency).join(Agency, Agency.id == User.agency_id).where(User.id == user_id)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def user_of(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def holder_standing(session: Session, kind: str, holder_id: uuid.UUID) -> Row[Any] | None:
+    """What an access token's claims are checked against, in one indexed lookup: the
+    holder's standing and grants, and its agency's."""
+    holder: Any = User if kind == "user" else ServiceAccount
+    # A person's scopes follow from its roles; a partner system's are granted to it.
+    grants = User.roles if kind == "user" else ServiceAccount.scopes
+    return session.execute(
+        select(
+            holder.is_active,
+            holder.token_version,
+            grants.label("grants"),
+            holder.agency_id,
+            Agency.status,
+            Agency.token_version.label("agency_version"),
+        )
+        .join(Agency, Agency.id == holder.agency_id)
+        .where(holder.id == holder_id)
+    ).first()
 
 
 def client_of(session: Session, client_id: str) -> tuple[ServiceAccount, Agency] | None:
@@ -89,3 +128,39 @@ def revoke_refresh_of_agency(session: Session, agency_id: uuid.UUID) -> None:
         .where(RefreshToken.user_id.in_(people), RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def count_attempt(
+    session: Session, counter_key: str, now: datetime, window: timedelta, cap: int
+) -> tuple[int, datetime]:
+    """Count one attempt and read its count and window start back, in one atomic upsert; a
+    window older than `window` starts again at 1, and a count stops at `cap`."""
+    stale = AuthCounter.window_started_at <= now - window
+    insert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+    stmt = insert(AuthCounter).values(key=counter_key, window_started_at=now, count=1)
+    capped = case((AuthCounter.count >= cap, cap), else_=AuthCounter.count + 1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[AuthCounter.key],
+        set_={
+            "count": case((stale, 1), else_=capped),
+            "window_started_at": case(
+                (stale, stmt.excluded.window_started_at), else_=AuthCounter.window_started_at
+            ),
+        },
+    ).returning(AuthCounter.count, AuthCounter.window_started_at)
+    count, started = session.execute(stmt).one()
+    return count, started
+
+
+def attempts(session: Session, counter_key: str) -> tuple[int, datetime] | None:
+    """A counter's count and window start, without counting an attempt."""
+    row = session.execute(
+        select(AuthCounter.count, AuthCounter.window_started_at).where(
+            AuthCounter.key == counter_key
+        )
+    ).first()
+    return (row.count, row.window_started_at) if row else None
+
+
+def clear_counter(session: Session, counter_key: str) -> None:
+    session.execute(delete(AuthCounter).where(AuthCounter.key == counter_key))

@@ -13,11 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from oversight.auth.models import AuthCounter
+from oversight.auth import repository
 from oversight.config import Settings
 from oversight.db import utcnow
 
@@ -47,43 +45,24 @@ def account_key(user_id: uuid.UUID) -> str:
 def hit(session: Session, limit: Limit, counter_key: str) -> int | None:
     """Count one attempt; None when it is within the limit, else the seconds to wait."""
     now = utcnow()
-    stale = AuthCounter.window_started_at <= now - limit.window
-    insert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
-    stmt = insert(AuthCounter).values(key=counter_key, window_started_at=now, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[AuthCounter.key],
-        set_={
-            "count": case((stale, 1), else_=_capped(AuthCounter.count + 1)),
-            "window_started_at": case(
-                (stale, stmt.excluded.window_started_at), else_=AuthCounter.window_started_at
-            ),
-        },
-    ).returning(AuthCounter.count, AuthCounter.window_started_at)
-    count, started = session.execute(stmt).one()
+    count, started = repository.count_attempt(session, counter_key, now, limit.window, MAX_COUNT)
     return _wait(limit, count, started, now)
 
 
 def peek(session: Session, limit: Limit, counter_key: str) -> int | None:
     """Whether the key is over its limit now, without counting an attempt."""
-    row = session.execute(
-        select(AuthCounter.count, AuthCounter.window_started_at).where(
-            AuthCounter.key == counter_key
-        )
-    ).first()
-    if row is None:
+    found = repository.attempts(session, counter_key)
+    if found is None:
         return None
+    count, started = found
     now = utcnow()
-    if row.window_started_at <= now - limit.window:
+    if started <= now - limit.window:
         return None
-    return _wait(limit, row.count, row.window_started_at, now, over=row.count >= limit.attempts)
+    return _wait(limit, count, started, now, over=count >= limit.attempts)
 
 
 def clear(session: Session, counter_key: str) -> None:
-    session.execute(delete(AuthCounter).where(AuthCounter.key == counter_key))
-
-
-def _capped(value: object) -> object:
-    return case((AuthCounter.count >= MAX_COUNT, MAX_COUNT), else_=value)
+    repository.clear_counter(session, counter_key)
 
 
 def _wait(

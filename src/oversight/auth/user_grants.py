@@ -32,7 +32,6 @@ from oversight.auth.repository import Login
 from oversight.auth.scopes import format_scope, parse_scope, scopes_for_roles
 from oversight.db import utcnow
 from oversight.errors import ProblemError
-from oversight.users.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +160,7 @@ def refresh(
 def _reused(session: Session, stored: RefreshToken) -> None:
     """A used refresh token again: stolen, or its thief came first. The whole family dies,
     and so do the access tokens the user holds (their version moves on)."""
-    user = session.get(User, stored.user_id)
+    user = repository.user_of(session, stored.user_id)
     actor = Actor("user", str(stored.user_id), str(user.agency_id) if user else None)
     if user is not None:
         user.token_version += 1

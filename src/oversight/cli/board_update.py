@@ -10,16 +10,14 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
-from oversight.agencies.models import Agency, AgencyStatus
 from oversight.audit.recorder import set_actor
+from oversight.auth import repository
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
 from oversight.board import render, service
 from oversight.cli.output import JsonOpt, emit, fail
 from oversight.cli.session import cli_session
-from oversight.users.models import User
 
 
 class Format(StrEnum):
@@ -42,14 +40,9 @@ def board_update(
     except ValueError:
         fail("--from and --to must be dates (YYYY-MM-DD)", as_json)
     with cli_session(as_json) as session:
-        row = session.execute(
-            select(User, Agency.status)
-            .join(Agency, Agency.id == User.agency_id)
-            .where(User.email == as_email.strip().lower())
-        ).first()
-        if row is None or not row[0].is_active or row[1] != AgencyStatus.active:
+        user = repository.active_member(session, as_email.strip().lower())
+        if user is None:
             fail(f"no active member with email {as_email}", as_json)
-        user = row[0]
         roles = frozenset(user.roles)
         principal = Principal("user", user.id, user.agency_id, roles, scopes_for_roles(roles))
         set_actor(session, principal.actor)

@@ -12,19 +12,23 @@ from oversight.agencies import service as agencies
 from oversight.agencies.models import Agency, Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role, Scope
+from oversight.docs_ui import sample_ids
 from oversight.service_accounts import service as service_accounts
 from oversight.service_accounts.schemas import ServiceAccountCreate
 from oversight.users import repository as users_repo
 from oversight.users import service as users
 from oversight.users.schemas import UserCreate
 
+# The agencies the API documentation's examples name go by the examples' names.
+NAMED = {slug: name for name, slug in sample_ids.AGENCIES.values()}
+
 AGENCIES: list[tuple[str, str, Sector]] = [
-    ("Northshire Police Cyber Crime Unit", "police-cyber", Sector.police),
-    ("Northshire County Council", "county-council", Sector.local_authority),
-    ("Eastvale District Council", "eastvale-council", Sector.local_authority),
+    (NAMED["police-cyber"], "police-cyber", Sector.police),
+    (NAMED["county-council"], "county-council", Sector.local_authority),
+    (NAMED["eastvale-council"], "eastvale-council", Sector.local_authority),
     ("Westmoor District Council", "westmoor-council", Sector.local_authority),
-    ("Northern Regional Organised Crime Unit", "rocu", Sector.rocu),
-    ("Northshire Cyber Resilience Centre", "crc", Sector.cyber_resilience_centre),
+    (NAMED["rocu"], "rocu", Sector.rocu),
+    (NAMED["crc"], "crc", Sector.cyber_resilience_centre),
     ("Northshire Voluntary Action", "voluntary-action", Sector.charity),
     ("Northshire Schools Trust", "schools-trust", Sector.education),
 ]

@@ -25,7 +25,7 @@ from oversight.auth.principal import Principal
 from oversight.auth.scopes import scopes_for_roles
 from oversight.demo.identity import Identity
 from oversight.meetings import minutes_service as minutes
-from oversight.meetings import service
+from oversight.meetings import samples, service
 from oversight.meetings.models import AttendanceStatus
 from oversight.meetings.schemas import AttendanceEntry, MeetingCreate, MinutesIn
 from oversight.users.models import User
@@ -51,10 +51,10 @@ The Detective Inspector of the cyber crime unit reported on the quarter:
 The board agreed the four recommendations recorded as decisions and action items.
 """
 
+# The board meeting is the one the API documentation shows: its title, place, agenda and
+# first decisions are the examples' own.
 BOARD_DECISIONS = [
-    "Adopt cybercrime as a strategic priority across local authorities",
-    "Support the set-up and use of a Prevent referral process for cyber-dependent crime",
-    "Ensure partner staff receive cybercrime prevention advice",
+    *samples.DECISIONS,
     "Encourage membership of the Strategic Oversight group",
 ]
 
@@ -101,16 +101,11 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         session,
         _as(session, writer),
         MeetingCreate(
-            title="Cybercrime Strategic Oversight Board",
+            title=samples.CREATE["title"],
             held_at=board_day,
-            location="County Hall, committee room 2 (and online)",
+            location=samples.CREATE["location"],
             chair_user_id=chair.id,
-            agenda=[
-                "Welcome and apologies",
-                "Cyber crime unit update",
-                "Recommendations to the partnership",
-                "Any other business",
-            ],
+            agenda=list(samples.AGENDA),
             attendance=[
                 AttendanceEntry(agency_id=agencies[slug].id, status=AttendanceStatus(status))
                 for slug, status in [
@@ -158,7 +153,7 @@ def load(session: Session, ident: Identity) -> MeetingsDemo:
         session,
         writer,
         MeetingCreate(
-            title="Cybercrime Strategic Oversight Board",
+            title=samples.CREATE["title"],
             held_at=_held(today, LATER_DAYS_AGO),
             location="Police headquarters, conference room",
             chair_user_id=chair.id,

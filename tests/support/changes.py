@@ -1,0 +1,3 @@
+"""The change feed, as the tests read it."""
+
+CHANGES = "/api/v1/changes"
