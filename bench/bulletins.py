@@ -41,8 +41,10 @@ from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.engine import make_url
 
 from oversight.agencies.models import Agency
+from oversight.bulletins import service as _registers_bulletins  # noqa: F401
 from oversight.bulletins.models import Bulletin
 from oversight.db import make_engine, migrations
+from oversight.representations.store import refresh_database
 from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
@@ -373,6 +375,9 @@ def seed(engine: Engine, n: int) -> tuple[World, float]:
                 conn.execute(insert(tu), users)
     with engine.connect() as conn:
         check_search_index(conn, n)
+    # What the lists serve, stored as `oversight db upgrade` stores it for rows written
+    # around the ORM (as these bulk inserts are).
+    refresh_database(engine)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")

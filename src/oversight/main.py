@@ -31,6 +31,7 @@ from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
 from oversight.reports import router as reports_router
 from oversight.reports import statistics_router
+from oversight.representations import store as representations
 from oversight.service_accounts import router as service_accounts_router
 from oversight.taxii import router as taxii_router
 from oversight.users import router as users_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     recorder.install()
     outbox.install()
+    representations.install()
     app = FastAPI(
         title="Oversight API",
         version=__version__,

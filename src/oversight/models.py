@@ -11,6 +11,7 @@ from oversight.idempotency.models import IdempotencyRecord
 from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.reports.models import Report
 from oversight.reports.rollup import ReportTally
+from oversight.representations.models import StoredRepresentation
 from oversight.service_accounts.models import ServiceAccount
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
 from oversight.users.models import User
@@ -39,6 +40,7 @@ __all__ = [
     "StixCollectionHead",
     "StixObject",
     "StixVersion",
+    "StoredRepresentation",
     "User",
     "Webhook",
     "WebhookDelivery",

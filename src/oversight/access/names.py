@@ -1,8 +1,8 @@
 """Names beside ids (contract §12), and recipients kept the owner's business.
 
-A page of items costs two lookups whatever its size: the agencies and the people (users or
-partner systems) its items name. A reader sees a person's name only while the person is an
-active member of an active agency; otherwise "(former member)".
+A page of items costs one lookup whatever its size: the agencies and the people (users or
+partner systems) its items name, in one statement. A reader sees a person's name only while
+the person is an active member of an active agency; otherwise "(former member)".
 """
 
 import uuid
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import and_, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
@@ -48,32 +48,33 @@ def _uuid(value: Any) -> uuid.UUID:
 
 
 def lookup(session: Session, agency_ids: Iterable[Any], person_ids: Iterable[Any]) -> Names:
-    """The names of these agencies and people, in two queries."""
+    """The names of these agencies and people (users or partner systems), in one query."""
     names = Names()
     wanted = {_uuid(a) for a in agency_ids if a is not None}
-    if wanted:
-        rows = session.execute(
-            select(Agency.id, Agency.name, Agency.slug).where(Agency.id.in_(wanted))
-        )
-        names.agencies = {r.id: {"id": r.id, "name": r.name, "slug": r.slug} for r in rows}
     people = {_uuid(p) for p in person_ids if p is not None}
-    if people:
-        names.people = _people(session, people)
-    return names
-
-
-def _people(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    found: dict[uuid.UUID, dict[str, Any]] = {}
-    for holder, name in ((User, User.display_name), (ServiceAccount, ServiceAccount.name)):
-        rows = session.execute(
-            select(holder.id, name.label("name"), holder.is_active, Agency.status)
-            .join(Agency, Agency.id == holder.agency_id)
-            .where(holder.id.in_(ids))
+    parts = []
+    if wanted:
+        parts.append(
+            select(Agency.id, Agency.name, Agency.slug, literal(True).label("shown")).where(
+                Agency.id.in_(wanted)
+            )
         )
-        for r in rows:
-            shown = r.name if r.is_active and r.status == AgencyStatus.active else FORMER
-            found[r.id] = {"id": r.id, "display_name": shown}
-    return found
+    if people:
+        for holder, name in ((User, User.display_name), (ServiceAccount, ServiceAccount.name)):
+            active = and_(holder.is_active, Agency.status == AgencyStatus.active.value)
+            parts.append(
+                select(holder.id, name.label("name"), null().label("slug"), active.label("shown"))
+                .join(Agency, Agency.id == holder.agency_id)
+                .where(holder.id.in_(people))
+            )
+    if not parts:
+        return names
+    for r in session.execute(union_all(*parts)):
+        if r.slug is not None:  # an agency (every agency has a slug; no person has one)
+            names.agencies[r.id] = {"id": r.id, "name": r.name, "slug": r.slug}
+        else:
+            names.people[r.id] = {"id": r.id, "display_name": r.name if r.shown else FORMER}
+    return names
 
 
 def recipients_seen(principal: Principal, item: Any) -> dict[str, Any]:
@@ -89,14 +90,15 @@ def recipients_seen(principal: Principal, item: Any) -> dict[str, Any]:
     return {"recipient_agencies": agencies, "recipient_users": users, "shared_with_you": named}
 
 
-def present(
+def live(
     session: Session,
     principal: Principal | None,
     items: Sequence[Any],
-    read: type[R],
+    read: type[BaseModel],
     extra: Callable[[Any], dict[str, Any]] | None = None,
-) -> list[R]:
-    """Items as `read` shows them to `principal` (None: anyone, on the public feed)."""
+) -> list[dict[str, Any]]:
+    """What `read` shows of each item that is not the item's own columns: the names beside
+    its ids, the recipients as `principal` may see them, and `extra`'s fields."""
     fields = read.model_fields
     agency_refs = {out: src for out, src in AGENCY_REFS.items() if out in fields}
     person_refs = {out: src for out, src in PERSON_REFS.items() if out in fields}
@@ -107,14 +109,38 @@ def present(
     )
     shown = []
     for item in items:
-        data = {name: getattr(item, name) for name in fields if hasattr(item, name)}
-        data |= {out: names.agency(getattr(item, src, None)) for out, src in agency_refs.items()}
+        data = {out: names.agency(getattr(item, src, None)) for out, src in agency_refs.items()}
         data |= {out: names.person(getattr(item, src, None)) for out, src in person_refs.items()}
         if principal is not None and "shared_with_you" in fields:
             data |= recipients_seen(principal, item)
         if extra is not None:
             data |= extra(item)
-        shown.append(read.model_validate(data))
+        shown.append(data)
+    return shown
+
+
+def live_fields(read: type[BaseModel], extra: Sequence[str] = ()) -> frozenset[str]:
+    """The fields of `read` that `live` fills (for a principal), beside `extra`'s."""
+    fields = read.model_fields
+    refs = {out for out in (*AGENCY_REFS, *PERSON_REFS) if out in fields}
+    if "shared_with_you" in fields:
+        refs |= {"recipient_agencies", "recipient_users", "shared_with_you"}
+    return frozenset(refs | set(extra))
+
+
+def present(
+    session: Session,
+    principal: Principal | None,
+    items: Sequence[Any],
+    read: type[R],
+    extra: Callable[[Any], dict[str, Any]] | None = None,
+) -> list[R]:
+    """Items as `read` shows them to `principal` (None: anyone, on the public feed)."""
+    fields = read.model_fields
+    shown = []
+    for item, added in zip(items, live(session, principal, items, read, extra), strict=True):
+        data = {name: getattr(item, name) for name in fields if hasattr(item, name)}
+        shown.append(read.model_validate(data | added))
     return shown
 
 

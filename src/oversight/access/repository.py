@@ -70,6 +70,17 @@ class ClassifiedRepository(Generic[M]):
         kept = (m.id, m.created_at, m.tlp, m.protective_marking, *columns)
         return self.base().options(load_only(*kept, raiseload=True))
 
+    def loading(self, columns: Sequence[str], *extra: Any) -> Select[Any]:
+        """`base()` selecting only these columns (and `extra` expressions), as rows rather
+        than instances: a page served from stored representations."""
+        m: Any = self.model
+        return self.base().with_only_columns(*(getattr(m, c) for c in columns), *extra)
+
+    def items(self, ids: Iterable[uuid.UUID]) -> list[M]:
+        """These items in full, if the principal reads them (reads already on the record)."""
+        model_id = self.model.id  # type: ignore[attr-defined]
+        return list(self.session.scalars(self.base().where(model_id.in_(list(ids)))))
+
     def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> M:
         stmt = self.base().where(self.model.id == item_id)  # type: ignore[attr-defined]
         if for_update:
@@ -103,9 +114,9 @@ class ClassifiedRepository(Generic[M]):
         page: PageSlice,
         *filters: Any,
         keys: Sequence[InstrumentedAttribute[Any]] | None = None,
-        stmt: Select[tuple[M]] | None = None,
+        stmt: Select[Any] | None = None,
         descending: bool = True,
-    ) -> tuple[list[M], Key | None]:
+    ) -> tuple[list[Any], Key | None]:
         """A page of what the principal reads (of `stmt`, narrowed from `base()`), its
         classified reads recorded, and the key the next page starts after."""
         query = (stmt if stmt is not None else self.base()).where(*filters)
@@ -114,7 +125,7 @@ class ClassifiedRepository(Generic[M]):
         self.record_reads(rows)
         return rows, last
 
-    def record_reads(self, items: Iterable[M]) -> None:
+    def record_reads(self, items: Iterable[Any]) -> None:
         for item in items:
             if item.tlp in AUDITED_READS:
                 record(
@@ -167,6 +178,20 @@ class ClassifiedRepository(Generic[M]):
             )
         if users:
             self.session.execute(insert(tu), [{"item_id": item_id, "user_id": u} for u in users])
+
+
+class Upkeep(Generic[M]):
+    """Whole-table reads for what the service keeps beside its items (their stored
+    representations), whatever their classification: rows go back into the database, never
+    to a principal. The other licensed exception to the classified base query."""
+
+    def __init__(self, session: Session, model: type[M]) -> None:
+        self.session = session
+        self.model = model
+
+    def batch(self, *where: Any, limit: int = 500) -> list[M]:
+        m: Any = self.model
+        return list(self.session.scalars(select(m).where(*where).order_by(m.id).limit(limit)))
 
 
 class AggregateRepository:

@@ -7,8 +7,9 @@ feed, from the public one; text search is `bulletins.search`.
 import json
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, cast, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, cast, exists, func, literal, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -50,16 +51,22 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         return conds
 
     def listing(
-        self, f: BulletinFilters, page: PageSlice, plan: SearchPlan = DEFAULT_PLAN
-    ) -> tuple[list[Bulletin], Key | None]:
-        """A page of the bulletins `f` selects, newest first.
+        self,
+        f: BulletinFilters,
+        page: PageSlice,
+        plan: SearchPlan = DEFAULT_PLAN,
+        base: Select[Any] | None = None,
+    ) -> tuple[list[Any], Key | None]:
+        """A page of the bulletins `f` selects, newest first, of `base()` or of `base` (the
+        same rows, other columns: what a page of stored representations reads).
 
         SQLite text search walks the list in windows first; only when the first does not
         fill the page and few bulletins match are the matches fetched and sorted.
         """
+        base = self.base() if base is None else base
         if f.q is None or _dialect(self.session) != "sqlite" or not search.terms(f.q):
-            return self.page(page, *self._filtered(f))
-        stmt = self.base().where(*self._filtered(f, text=False))
+            return self.page(page, *self._filtered(f), stmt=base)
+        stmt = base.where(*self._filtered(f, text=False))
         walked = search.walk_pages(self.session, stmt, f.q, page, plan)
         if walked is None:
             return self.page(page, search.matches("sqlite", f.q), stmt=stmt)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Body, Query, Request
+from fastapi import Body, Query, Request, Response
 
 from oversight.auth.principal import BulletinsRead, BulletinsWrite
 from oversight.bulletins import samples, service
@@ -53,9 +53,10 @@ def list_bulletins(
     principal: BulletinsRead,
     page: PageDep,
     filters: Annotated[BulletinFilters, Query()],
-) -> Page[BulletinRead]:
+) -> Response:
     plan = request.app.state.search_plan
-    return paging.respond(page, service.listing(session, principal, filters, page.slice, plan))
+    listed = service.listing(session, principal, filters, page.slice, plan)
+    return paging.respond_json(page, listed)
 
 
 bulletin_routes.get(

@@ -114,7 +114,7 @@ def window(session: Session, since: datetime | None, size: int) -> SearchWindow:
     return SearchWindow(lo, hi, last)
 
 
-def walk(stmt: Select[tuple[Bulletin]], q: str, w: SearchWindow) -> Select[tuple[Bulletin]]:
+def walk(stmt: Select[Any], q: str, w: SearchWindow) -> Select[Any]:
     """`stmt` walking window `w` of `bulletin_search` in list order, testing each full-text
     rowid against the window's matches (`rowid + 0`: a probe of the match set, not a lookup
     through it), and stopping at a full page; page with WALK_KEYS."""
@@ -135,7 +135,7 @@ def many_matches(session: Session, q: str, plan: SearchPlan) -> bool:
 
 
 def walk_pages(
-    session: Session, stmt: Select[tuple[Bulletin]], q: str, page: PageSlice, plan: SearchPlan
+    session: Session, stmt: Select[Any], q: str, page: PageSlice, plan: SearchPlan
 ) -> tuple[list[Bulletin], Key | None] | None:
     """SQLite: the page by walking windows, or None when fetching every match and sorting
     them is the cheaper plan (the first window did not fill the page, and few match)."""

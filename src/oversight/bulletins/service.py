@@ -1,6 +1,7 @@
 """The rules of bulletins: drafts, publication, edits as revisions, withdrawal, receipt."""
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from oversight.bulletins.search import DEFAULT_PLAN, SearchPlan
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Conflict
+from oversight.representations import pages, store
 from oversight.taxii import feed
 
 
@@ -42,9 +44,10 @@ def _content(data: BulletinCreate | BulletinUpdate, fields: set[str]) -> dict[st
     return out
 
 
-def present(session: Session, principal: Principal, rows: list[Bulletin]) -> list[BulletinRead]:
-    """Bulletins as the caller sees them: names beside ids, recipients if it owns them, and
-    the report a bulletin was drafted from only when the caller may read that report."""
+def _reports_shown(
+    session: Session, principal: Principal, rows: Sequence[Bulletin]
+) -> Callable[[Bulletin], dict[str, Any]]:
+    """The report a bulletin was drafted from, only when the caller may read that report."""
     linked = [b.report_id for b in rows if b.report_id is not None]
     readable = (
         ClassifiedRepository.of("report")(session, principal).visible_ids(linked)
@@ -55,8 +58,21 @@ def present(session: Session, principal: Principal, rows: list[Bulletin]) -> lis
     def extra(bulletin: Bulletin) -> dict[str, Any]:
         return {"report_id": bulletin.report_id if bulletin.report_id in readable else None}
 
-    return names.present(session, principal, rows, BulletinRead, extra)
+    return extra
 
+
+def present(session: Session, principal: Principal, rows: list[Bulletin]) -> list[BulletinRead]:
+    """Bulletins as the caller sees them: names beside ids, recipients if it owns them, and
+    the report a bulletin was drafted from only when the caller may read that report."""
+    return names.present(
+        session, principal, rows, BulletinRead, _reports_shown(session, principal, rows)
+    )
+
+
+# Lists serve bulletins from their stored representations (`representations`).
+REPRESENTED = store.register(
+    Bulletin, "bulletin", BulletinRead, live=("report_id",), needs=("report_id",)
+)
 
 bulletin_items = Items(
     BulletinRepository,
@@ -79,10 +95,20 @@ def listing(
     filters: BulletinFilters,
     page: PageSlice,
     plan: SearchPlan = DEFAULT_PLAN,
-) -> tuple[list[BulletinRead], Key | None]:
+) -> tuple[list[bytes], Key | None]:
+    """A page of bulletins as JSON, served from their stored representations."""
     filters.agency_id = names.agency_id_of(session, filters.agency_id)
-    rows, last = BulletinRepository(session, principal).listing(filters, page, plan)
-    return present(session, principal, rows), last
+    repo = BulletinRepository(session, principal)
+    rows, last = repo.listing(filters, page, plan, pages.loading(repo, REPRESENTED))
+    items = pages.items_json(
+        session,
+        principal,
+        REPRESENTED,
+        rows,
+        _reports_shown(session, principal, rows),
+        lambda ids: present(session, principal, repo.items(ids)),
+    )
+    return items, last
 
 
 def headlines(

@@ -5,6 +5,8 @@ import typer
 from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, example, fail
 from oversight.db import make_engine, migrations
+from oversight.main import ROUTERS  # noqa: F401  (each domain registers its representations)
+from oversight.representations import store as representations
 
 app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True, rich_markup_mode=None)
 
@@ -16,16 +18,21 @@ app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True, ri
     )
 )
 def upgrade(as_json: bool = JsonOpt) -> None:
-    """Migrate the database to the latest schema (creating a SQLite database if need be)."""
+    """Migrate the database to the latest schema (creating a SQLite database if need be),
+    then store the list representations of items that lack them."""
     engine = make_engine(database.url(as_json, create=True))
     try:
         migrations.upgrade(engine)
         current = sorted(migrations.current_revisions(engine))
+        stored = representations.refresh_database(engine)
     except Exception as exc:
         fail(f"migration failed: {exc}", as_json)
     finally:
         engine.dispose()
-    emit({"revision": current}, as_json, f"database at revision {', '.join(current)}")
+    text = f"database at revision {', '.join(current)}"
+    if stored:
+        text += f"; stored the representations of {stored} items"
+    emit({"revision": current, "representations_stored": stored}, as_json, text)
 
 
 @app.command(epilog=example("oversight db current --json"))

@@ -13,6 +13,7 @@ from oversight.cli import database
 from oversight.cli.output import fail, first_line
 from oversight.db import make_engine, make_sessionmaker, migrations, unit_of_work
 from oversight.errors import ProblemError
+from oversight.representations import store as representations
 
 
 @contextmanager
@@ -21,6 +22,7 @@ def cli_session(as_json: bool = False) -> Iterator[Session]:
     kept on rollback, as for a request) with a one-line error on failure."""
     recorder.install()  # what the command changes is audited, as through the API
     outbox.install()  # and announced
+    representations.install()  # and what lists serve of it kept
     engine = make_engine(database.url(as_json))
     try:
         current = migrations.is_current(engine)

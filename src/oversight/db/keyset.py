@@ -32,9 +32,14 @@ def keyset(
     page: PageSlice,
     *,
     descending: bool = True,
-    scalars: bool = True,
+    scalars: bool | None = None,
 ) -> tuple[list[Any], Key | None]:
-    """The page of `stmt` ordered by `keys` (the last unique), and the next page's start."""
+    """The page of `stmt` ordered by `keys` (the last unique), and the next page's start:
+    instances of the model `stmt` selects, or rows when it selects columns (`scalars`, if
+    given, says which)."""
+    if scalars is None:
+        described = stmt.column_descriptions
+        scalars = len(described) == 1 and isinstance(described[0]["expr"], type)
     if page.after is not None:
         if len(page.after) != len(keys):
             raise BadRequest("The cursor is not valid for this list; start again without it")

@@ -155,18 +155,37 @@ PageDep = Annotated[PageQuery, Depends(page_query)]
 _ANY_PAGE = Page[Any]
 
 
+def _next(query: PageQuery, last: Key | None) -> str | None:
+    """The next page's cursor, its relative `Link` set on the answer (the Host header is the
+    client's to say, never ours to repeat)."""
+    if last is None:
+        return None
+    cursor = query.codec.encode(query.url.path, last)
+    url = query.url.include_query_params(cursor=cursor, limit=query.limit)
+    query.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    return cursor
+
+
 def respond(
     query: PageQuery,
     page: tuple[Sequence[Any], Key | None],
     convert: Callable[[Any], T] | None = None,
 ) -> Page[T]:
-    """A page as answered: items, the next cursor, and a relative `Link` to the next page
-    (the Host header is the client's to say, never ours to repeat)."""
+    """A page as answered: items, the next cursor, and a `Link` to the next page."""
     rows, last = page
     items = [convert(r) for r in rows] if convert else list(rows)
-    if last is None:
-        return _ANY_PAGE(items=items, next_cursor=None)
-    cursor = query.codec.encode(query.url.path, last)
-    url = query.url.include_query_params(cursor=cursor, limit=query.limit)
-    query.response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
-    return _ANY_PAGE(items=items, next_cursor=cursor)
+    return _ANY_PAGE(items=items, next_cursor=_next(query, last))
+
+
+def respond_json(query: PageQuery, page: tuple[Sequence[bytes], Key | None]) -> Response:
+    """A page of items already serialised as JSON (by `representations`), answered as
+    `respond` answers: not validated again, since our own schemas produced every byte."""
+    items, last = page
+    cursor = _next(query, last)
+    content = b'{"items":[%s],"next_cursor":%s}' % (
+        b",".join(items),
+        json.dumps(cursor).encode(),
+    )
+    headers = dict(query.response.headers)
+    headers.pop("content-length", None)
+    return Response(content, media_type="application/json", headers=headers)

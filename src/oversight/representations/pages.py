@@ -1,0 +1,60 @@
+"""Reading representations: a page of items as JSON, each the stored fields of its current
+version joined to what its reader sees live.
+
+The page's items come from the classified repository as before (the policy filters in SQL,
+classified reads are recorded there), loading only the columns `Kind.columns` names and the
+stored representation (`loading`). An item without a stored representation of its version
+(written before they existed, or by a path that bypassed the ORM) is presented in full, as
+every item once was.
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from oversight.access.names import live
+from oversight.access.repository import ClassifiedRepository
+from oversight.auth.principal import Principal
+from oversight.representations.models import StoredRepresentation
+from oversight.representations.store import Kind
+
+
+def loading(repository: ClassifiedRepository[Any], kind: Kind) -> Select[Any]:
+    """The repository's base query selecting what a page of `kind` needs, as rows: the
+    columns its live fields come from, and the stored representation of each item's current
+    version (`stored_body`, null when it has none)."""
+    m: Any = kind.model
+    t = StoredRepresentation
+    body = select(t.body).where(t.item_id == m.id, t.version == m.version).scalar_subquery()
+    return repository.loading(kind.columns, body.label("stored_body"))
+
+
+def items_json(
+    session: Session,
+    principal: Principal,
+    kind: Kind,
+    rows: Sequence[Any],
+    extra: Callable[[Any], dict[str, Any]] | None,
+    present_full: Callable[[list[uuid.UUID]], Sequence[BaseModel]],
+) -> list[bytes]:
+    """The page's items as JSON objects, in the page's order."""
+    bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
+    kept = [r for r in rows if r.id in bodies]
+    shown = {
+        r.id: _joined(bodies[r.id], kind.live_schema.model_validate(d).model_dump_json())
+        for r, d in zip(kept, live(session, principal, kept, kind.read, extra), strict=True)
+    }
+    missing = [r.id for r in rows if r.id not in bodies]
+    if missing:
+        for item in present_full(missing):
+            shown[item.id] = item.model_dump_json()  # type: ignore[attr-defined]
+    return [shown[r.id].encode() for r in rows]
+
+
+def _joined(members: str, live_object: str) -> str:
+    """One JSON object of stored members and a live object's."""
+    return f"{{{members}}}" if live_object == "{}" else f"{{{members},{live_object[1:]}"
