@@ -196,6 +196,8 @@ def test_a_scope_beyond_the_account_is_recorded_and_is_no_login(client, db, fact
     )
     assert right.status_code == 400 and right.json()["error"] == "invalid_scope"
     actions = db.scalars(
-        select(AuditRecord.action).where(AuditRecord.resource_id == str(user.id))
+        select(AuditRecord.action)
+        .where(AuditRecord.resource_id == str(user.id))
+        .order_by(AuditRecord.seq)  # in the order they happened (no order is none)
     ).all()
     assert actions[-2:] == ["auth.login_failed", "auth.login_denied"]

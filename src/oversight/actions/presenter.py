@@ -1,6 +1,8 @@
 """Actions as a reader sees them: names beside ids, RAG as of today, links it may follow."""
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -10,13 +12,14 @@ from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.schemas import ActionRead, ActionUpdateRead
 from oversight.actions.status import ActionStatus, is_overdue, rag
 from oversight.auth.principal import Principal
+from oversight.representations import pages, store
 
 
-def present(
+def _derived(
     session: Session, principal: Principal, items: Sequence[ActionItem]
-) -> list[ActionRead]:
-    """Actions as the caller sees them: names beside ids, RAG and overdue as of today (UTC),
-    and links to meetings or bulletins it cannot read shown as null."""
+) -> Callable[[ActionItem], dict[str, object]]:
+    """RAG and overdue as of today (UTC), and links to meetings or bulletins the caller
+    cannot read shown as null."""
     today = clock.today()
     meetings = links.visible(session, principal, "meeting", (a.meeting_id for a in items))
     bulletins = links.visible(session, principal, "bulletin", (a.bulletin_id for a in items))
@@ -30,7 +33,43 @@ def present(
             "overdue": is_overdue(a.due_date, status, today),
         }
 
-    return names.present(session, principal, items, ActionRead, derived)
+    return derived
+
+
+def present(
+    session: Session, principal: Principal, items: Sequence[ActionItem]
+) -> list[ActionRead]:
+    """Actions as the caller sees them: names beside ids, RAG and overdue as of today (UTC),
+    and links to meetings or bulletins it cannot read shown as null."""
+    return names.present(session, principal, items, ActionRead, _derived(session, principal, items))
+
+
+# Lists serve actions from their stored representations (`representations`); what depends
+# on the day or on the reader is live.
+REPRESENTED = store.register(
+    ActionItem,
+    "action",
+    ActionRead,
+    live=("meeting_id", "bulletin_id", "rag_status", "overdue"),
+    needs=("meeting_id", "bulletin_id", "due_date", "status", "due_sort"),
+)
+
+
+def page_json(
+    session: Session,
+    principal: Principal,
+    rows: Sequence[Any],
+    full: Callable[[list[uuid.UUID]], Sequence[ActionItem]],
+) -> list[bytes]:
+    """A page's actions as JSON, from their stored representations."""
+    return pages.items_json(
+        session,
+        principal,
+        REPRESENTED,
+        rows,
+        _derived(session, principal, rows),
+        lambda ids: present(session, principal, full(ids)),
+    )
 
 
 def updates(

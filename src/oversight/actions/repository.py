@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, func, not_, or_, select
+from sqlalchemy import Select, and_, false, func, not_, or_, select
 
 from oversight.access.repository import ClassifiedRepository
 from oversight.actions.models import ActionItem, ActionUpdate
@@ -76,11 +76,13 @@ class ActionRepository(ClassifiedRepository[ActionItem]):
             filters.append(false())
         return filters
 
-    def listing(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
+    def listing(
+        self, f: ActionFilters, page: PageSlice, base: Select[Any] | None = None
+    ) -> tuple[list[Any], Key | None]:
+        """A page of `f`'s actions of `base()` or of `base` (the same rows, other columns)."""
         a = ActionItem
-        if f.by_due_date:
-            return self.page(page, *self._filtered(f), keys=[a.due_sort, a.id], descending=False)
-        return self.page(page, *self._filtered(f))
+        keys = [a.due_sort, a.id] if f.by_due_date else None
+        return self.page(page, *self._filtered(f), keys=keys, stmt=base, descending=not keys)
 
     def headlines(self, f: ActionFilters, page: PageSlice) -> tuple[list[ActionItem], Key | None]:
         """A page of `f`'s actions, newest first, loading only what a summary shows."""

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import Body, Query
+from fastapi import Body, Query, Response
 from fastapi.responses import JSONResponse
 
 from oversight.actions import clock, progress, samples, service
@@ -82,7 +82,7 @@ def list_actions(
         Literal["created_at", "due_date"],
         Query(description="`created_at`: newest first; `due_date`: soonest due first"),
     ] = "created_at",
-) -> Page[ActionRead]:
+) -> Response:
     filters = ActionFilters(
         today=clock.today(),
         status=status,
@@ -95,7 +95,7 @@ def list_actions(
         rag=rag_status,
         by_due_date=sort == "due_date",
     )
-    return paging.respond(page, service.listing(session, principal, filters, page.slice))
+    return paging.respond_json(page, service.listing(session, principal, filters, page.slice))
 
 
 action_routes.get(

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from oversight.access import names, rules, writing
-from oversight.actions import links
+from oversight.actions import links, presenter
 from oversight.actions.models import ActionItem
 from oversight.actions.presenter import present
 from oversight.actions.progress import is_creator_editor, is_owner, move
@@ -22,6 +22,7 @@ from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import require_version
 from oversight.errors import Forbidden, Unprocessable
+from oversight.representations import pages
 
 STATUS_FIELDS = frozenset({"status", "note"})
 
@@ -95,15 +96,16 @@ def rag_counts(session: Session, principal: Principal, today: date) -> dict[Rag,
 
 def listing(
     session: Session, principal: Principal, f: ActionFilters, page: PageSlice
-) -> tuple[list[ActionRead], Key | None]:
+) -> tuple[list[bytes], Key | None]:
     """A page of actions as the caller sees them; filtering by a meeting or bulletin the
     caller cannot read finds nothing, so the filter cannot tell whether that item exists."""
     f.owner_agency_id = names.agency_id_of(session, f.owner_agency_id)
     for resource, item_id in (("meeting", f.meeting_id), ("bulletin", f.bulletin_id)):
         if item_id is not None and not links.readable(session, principal, resource, item_id):
             f.nothing = True
-    rows, last = ActionRepository(session, principal).listing(f, page)
-    return present(session, principal, rows), last
+    repo = ActionRepository(session, principal)
+    rows, last = repo.listing(f, page, pages.loading(repo, presenter.REPRESENTED))
+    return presenter.page_json(session, principal, rows, repo.items), last
 
 
 def headlines(

@@ -17,7 +17,7 @@ from oversight.cli.output import (
     validated,
 )
 from oversight.cli.session import cli_session
-from oversight.db import make_engine, migrations
+from oversight.db import make_engine
 from oversight.users import repository as users_repo
 from oversight.users import service as users
 from oversight.users.schemas import UserCreate, UserRead
@@ -27,7 +27,7 @@ def migrate(as_json: bool) -> None:
     """Bring the schema up to date first, so a fresh database needs one command."""
     engine = make_engine(database.url(as_json, create=True))
     try:
-        migrations.upgrade(engine)
+        database.upgrade(engine)
     except Exception as exc:
         fail(f"migration failed: {type(exc).__name__}", as_json)
     finally:

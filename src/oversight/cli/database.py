@@ -8,11 +8,13 @@ mistyped path or a forgotten `OVERSIGHT_DATABASE_URL` never leaves an empty data
 import os
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from oversight.cli.output import fail
 from oversight.config import get_settings
+from oversight.db import migrations
 
 SUPPORTED = {
     "sqlite": "sqlite:///path/to/oversight.db",
@@ -54,3 +56,13 @@ def _missing(path: str) -> str:
         f"no database at {Path(path).resolve()} ({source} {path}): set {ENV} to your "
         "database, or create one with `oversight db upgrade` (or `oversight demo`)"
     )
+
+
+def upgrade(engine: Engine) -> int:
+    """Migrate to the latest schema, then store the list representation of every item that
+    lacks one of its current version (`representations`); returns how many were stored."""
+    from oversight.main import ROUTERS  # noqa: F401  (each domain registers its kinds)
+    from oversight.representations.store import refresh_database
+
+    migrations.upgrade(engine)
+    return refresh_database(engine)

@@ -5,8 +5,6 @@ import typer
 from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, example, fail
 from oversight.db import make_engine, migrations
-from oversight.main import ROUTERS  # noqa: F401  (each domain registers its representations)
-from oversight.representations import store as representations
 
 app = typer.Typer(help="Database schema (migrations).", no_args_is_help=True, rich_markup_mode=None)
 
@@ -22,9 +20,8 @@ def upgrade(as_json: bool = JsonOpt) -> None:
     then store the list representations of items that lack them."""
     engine = make_engine(database.url(as_json, create=True))
     try:
-        migrations.upgrade(engine)
+        stored = database.upgrade(engine)
         current = sorted(migrations.current_revisions(engine))
-        stored = representations.refresh_database(engine)
     except Exception as exc:
         fail(f"migration failed: {exc}", as_json)
     finally:

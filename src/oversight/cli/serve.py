@@ -5,7 +5,7 @@ import uvicorn
 
 from oversight.cli import database
 from oversight.config import get_settings
-from oversight.db import make_engine, migrations
+from oversight.db import make_engine
 
 
 def serve(
@@ -24,7 +24,7 @@ def serve(
     settings = get_settings()
     if migrate:
         engine = make_engine(database.url(as_json, create=True))
-        migrations.upgrade(engine)
+        database.upgrade(engine)
         engine.dispose()
     settings.resolved_secret()  # generate it once here, not racing in every worker
     uvicorn.run(

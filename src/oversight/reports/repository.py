@@ -8,8 +8,9 @@ disclosure control of `reports.disclosure` before anyone sees them.
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from oversight.access.repository import AggregateRepository, ClassifiedRepository
 from oversight.db.keyset import Key, PageSlice, equals
@@ -32,14 +33,17 @@ class ReportRepository(ClassifiedRepository[Report]):
     model = Report
     resource = "report"
 
-    def listing(self, f: ReportFilters, page: PageSlice) -> tuple[list[Report], Key | None]:
-        """A page of the reports `f` selects that the caller reads, newest first."""
+    def listing(
+        self, f: ReportFilters, page: PageSlice, base: Select[Any] | None = None
+    ) -> tuple[list[Any], Key | None]:
+        """A page of the reports `f` selects that the caller reads, newest first, of
+        `base()` or of `base` (the same rows, other columns)."""
         exact = ("kind", "category", "vector", "victim_type", "outcome")
         conds = equals(*((getattr(Report, name), getattr(f, name)) for name in exact))
         conds += _period(f.occurred_from, f.occurred_to)
         if f.q is not None:
             conds.append(search.matches(self.session.get_bind().dialect.name, f.q))
-        return self.page(page, *conds)
+        return self.page(page, *conds, stmt=base)
 
 
 @dataclass(frozen=True, slots=True)

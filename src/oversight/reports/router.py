@@ -47,6 +47,7 @@ report_routes.listing(
     service.listing,
     ReportFilters,
     ReportRead,
+    serialised=True,
     principal=ReportsRead,
     summary="List reports",
     description="The reports the caller's classification allows, newest first; those it may "

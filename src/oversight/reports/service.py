@@ -2,6 +2,7 @@
 to a draft bulletin, and anonymity towards peers in every representation."""
 
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,27 +25,50 @@ from oversight.reports.schemas import (
     ReportRead,
     ReportUpdate,
 )
+from oversight.representations import pages, store
 
 ANONYMOUS = {"agency": None, "agency_id": None, "author": None, "author_id": None}
 
 
-def present(session: Session, principal: Principal, reports: list[Report]) -> list[ReportRead]:
-    """Reports as the caller sees them: names beside ids, anonymous to peers if asked, and
-    the promoted bulletin's id only when the caller may read that bulletin."""
+def _shown(
+    session: Session, principal: Principal, reports: Sequence[Report]
+) -> Callable[[Report], dict[str, Any]]:
+    """Who reported, unless anonymous to this reader, and the promoted bulletin's id only
+    when the caller may read that bulletin."""
     bulletin_ids = ClassifiedRepository.of("bulletin")(session, principal).visible_ids(
         r.bulletin_id for r in reports
     )
 
     def extra(report: Report) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "bulletin_id": report.bulletin_id if report.bulletin_id in bulletin_ids else None
+            "agency_id": report.agency_id,
+            "author_id": report.author_id,
+            "bulletin_id": report.bulletin_id if report.bulletin_id in bulletin_ids else None,
         }
         if report.anonymous_to_peers and report.agency_id != principal.agency_id:
             out |= ANONYMOUS
         return out
 
-    return names.present(session, principal, reports, ReportRead, extra)
+    return extra
 
+
+def present(session: Session, principal: Principal, reports: list[Report]) -> list[ReportRead]:
+    """Reports as the caller sees them: names beside ids, anonymous to peers if asked, and
+    the promoted bulletin's id only when the caller may read that bulletin."""
+    return names.present(
+        session, principal, reports, ReportRead, _shown(session, principal, reports)
+    )
+
+
+# Lists serve reports from their stored representations (`representations`): who reported
+# is live, never stored, so anonymity is decided for each reader.
+REPRESENTED = store.register(
+    Report,
+    "report",
+    ReportRead,
+    live=("bulletin_id", *ANONYMOUS),
+    needs=("bulletin_id", "anonymous_to_peers"),
+)
 
 report_items = Items(
     ReportRepository,
@@ -65,9 +89,19 @@ def create(session: Session, principal: Principal, data: ReportCreate) -> Report
 
 def listing(
     session: Session, principal: Principal, filters: ReportFilters, page: PageSlice
-) -> tuple[list[ReportRead], Key | None]:
-    rows, last = ReportRepository(session, principal).listing(filters, page)
-    return present(session, principal, rows), last
+) -> tuple[list[bytes], Key | None]:
+    """A page of reports as JSON, served from their stored representations."""
+    repo = ReportRepository(session, principal)
+    rows, last = repo.listing(filters, page, pages.loading(repo, REPRESENTED))
+    items = pages.items_json(
+        session,
+        principal,
+        REPRESENTED,
+        rows,
+        _shown(session, principal, rows),
+        lambda ids: present(session, principal, repo.items(ids)),
+    )
+    return items, last
 
 
 def update(

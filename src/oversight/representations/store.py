@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
-from oversight.access.names import live_fields
+from oversight.access.names import AGENCY_REFS, PERSON_REFS, live_fields
 from oversight.access.repository import Upkeep
 from oversight.representations.models import StoredRepresentation
 
@@ -66,7 +66,8 @@ KINDS: dict[type[Any], Kind] = {}
 
 def _part(read: type[BaseModel], name: str, fields: Iterable[str]) -> type[BaseModel]:
     """`read` cut down to `fields`, serialising each exactly as `read` does."""
-    config = ConfigDict(**{k: v for k, v in read.model_config.items() if k != "json_schema_extra"})  # type: ignore[typeddict-item]
+    kept = {k: v for k, v in read.model_config.items() if k != "json_schema_extra"}
+    config = ConfigDict(**kept)  # type: ignore[typeddict-item]
     chosen = {n: (f.annotation, f) for n, f in read.model_fields.items() if n in set(fields)}
     return create_model(f"{read.__name__}{name}", __config__=config, **chosen)  # type: ignore[call-overload]
 
@@ -81,9 +82,11 @@ def register(
 ) -> Kind:
     """Lists of `model` serve `read` from stored representations: `live` are the fields its
     presenter adds for a reader (beside the names and recipients every presenter adds), and
-    `needs` the columns it computes them from."""
+    `needs` the columns it computes them from (beside the classification and named ids)."""
     shown = live_fields(read, tuple(live))
     kept = [n for n in read.model_fields if n not in shown]
+    refs = {**AGENCY_REFS, **PERSON_REFS}
+    named = [src for out, src in refs.items() if out in read.model_fields]
     kind = Kind(
         model=model,
         resource=resource,
@@ -91,7 +94,7 @@ def register(
         live=shown,
         stored=_part(read, "Stored", kept),
         live_schema=_part(read, "Live", shown),
-        columns=tuple(dict.fromkeys((*CLASSIFICATION_COLUMNS, *needs))),
+        columns=tuple(dict.fromkeys((*CLASSIFICATION_COLUMNS, *named, *needs))),
     )
     KINDS[model] = kind
     return kind

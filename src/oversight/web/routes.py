@@ -99,14 +99,19 @@ def listing(
     given: Any,
     fetch: Fetch,
     item: type[BaseModel],
+    serialised: bool = False,
     **doc: Any,
 ) -> None:
-    """`GET path`: a page of `fetch(session, principal, given, page)`, each row as `item`;
-    `given` is what the request names: the list's filters (a query model) or the item whose
-    children these are (a path parameter)."""
+    """`GET path`: a page of `fetch(session, principal, given, page)`, each row as `item`
+    (`serialised`: each row `item` as JSON already, from stored representations); `given` is
+    what the request names: the list's filters (a query model) or the item whose children
+    these are (a path parameter)."""
 
     def endpoint(named: given, session: SessionDep, caller: principal, page: PageDep) -> Any:
-        return paging.respond(page, fetch(session, caller, named, page.slice), item.model_validate)
+        rows = fetch(session, caller, named, page.slice)
+        if serialised:
+            return paging.respond_json(page, rows)
+        return paging.respond(page, rows, item.model_validate)
 
     router.add_api_route(
         path, endpoint, methods=["GET"], name=name, response_model=Page[item], **doc
@@ -229,7 +234,8 @@ class ItemRoutes:
         )
 
     def listing(self, fetch: Fetch, query: type[BaseModel], item: type[BaseModel], **doc: Any):
-        """`GET ""` (`list_<noun>s`): a page of the items `query` selects (see `listing`)."""
+        """`GET ""` (`list_<noun>s`): a page of the items `query` selects (see `listing`;
+        `serialised=True` for a fetch that serves stored representations)."""
         doc.setdefault("principal", self.principal)
         given = Annotated[query, Query()]
         listing(
