@@ -1,6 +1,7 @@
 """Meetings as a reader sees them: names beside ids, the minutes it may read, its actions."""
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from oversight.auth.scopes import Scope
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import MeetingDetail, MeetingRead, MinutesRead
+from oversight.representations import pages, store
 
 
 def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
@@ -31,16 +33,55 @@ def shown_minutes(
     return None
 
 
+def _derived(
+    session: Session, principal: Principal, meetings: Sequence[Any]
+) -> Callable[[Any], dict[str, Any]]:
+    """The minutes each meeting's reader may read (one query for the page) and who attended."""
+    versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
+
+    def derived(meeting: Any) -> dict[str, Any]:
+        shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
+        return {
+            "minutes": MinutesRead.model_validate(shown) if shown is not None else None,
+            "attendance": meeting.attendance,
+        }
+
+    return derived
+
+
 def summaries(
     session: Session, principal: Principal, meetings: Sequence[Meeting]
 ) -> list[MeetingRead]:
-    versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
+    derived = _derived(session, principal, meetings)
+    return names.present(session, principal, meetings, MeetingRead, derived)
 
-    def minutes(meeting: Meeting) -> dict[str, Any]:
-        shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
-        return {"minutes": MinutesRead.model_validate(shown) if shown is not None else None}
 
-    return names.present(session, principal, meetings, MeetingRead, minutes)
+# Lists serve meetings from their stored representations (`representations`); the minutes
+# (a draft only for some readers, versioned apart from the meeting) and attendance are live.
+REPRESENTED = store.register(
+    Meeting,
+    "meeting",
+    MeetingRead,
+    live=("minutes", "attendance"),
+    needs=("held_at", "attendance"),
+)
+
+
+def page_json(
+    session: Session,
+    principal: Principal,
+    rows: Sequence[Any],
+    full: Callable[[list[uuid.UUID]], Sequence[Meeting]],
+) -> list[bytes]:
+    """A page's meetings as JSON, from their stored representations."""
+    return pages.items_json(
+        session,
+        principal,
+        REPRESENTED,
+        rows,
+        _derived(session, principal, rows),
+        lambda ids: summaries(session, principal, full(ids)),
+    )
 
 
 def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:

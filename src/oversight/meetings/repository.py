@@ -3,8 +3,9 @@
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from oversight.access.repository import ClassifiedRepository
@@ -25,7 +26,10 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
         held_from: datetime | None = None,
         held_to: datetime | None = None,
         agency_id: uuid.UUID | None = None,
-    ) -> tuple[list[Meeting], Key | None]:
+        base: Select[Any] | None = None,
+    ) -> tuple[list[Any], Key | None]:
+        """A page of meetings, latest first, of `base()` or of `base` (the same rows, other
+        columns)."""
         filters = []
         if held_from is not None:
             filters.append(Meeting.held_at >= held_from)
@@ -33,7 +37,7 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
             filters.append(Meeting.held_at < held_to)
         if agency_id is not None:
             filters.append(Meeting.agency_id == agency_id)
-        return self.page(page, *filters, keys=[Meeting.held_at, Meeting.id])
+        return self.page(page, *filters, keys=[Meeting.held_at, Meeting.id], stmt=base)
 
     # Minutes: reached only through a meeting this repository has already let the caller see.
 

@@ -41,6 +41,7 @@ meeting_routes.listing(
     MeetingFilters,
     MeetingRead,
     principal=MeetingsRead,
+    serialised=True,
     summary="List meetings",
     description="Scope `meetings:read`. "
     "The meetings the caller's classification allows, latest `held_at` first; others are "

@@ -12,8 +12,9 @@ from oversight.auth.principal import Principal
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Unprocessable
+from oversight.meetings import presenter
 from oversight.meetings.models import Meeting
-from oversight.meetings.presenter import detail, summaries
+from oversight.meetings.presenter import detail
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import (
     AttendanceEntry,
@@ -23,6 +24,7 @@ from oversight.meetings.schemas import (
     MeetingPatch,
     MeetingRead,
 )
+from oversight.representations import pages
 
 EDITABLE = ("title", "held_at", "location", "chair_user_id", "agenda")
 R = TypeVar("R", bound=MeetingRead)
@@ -109,11 +111,15 @@ def get(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meetin
 
 def listing(
     session: Session, principal: Principal, f: MeetingFilters, page: PageSlice
-) -> tuple[list[MeetingRead], Key | None]:
+) -> tuple[list[bytes], Key | None]:
+    """A page of meetings as the caller sees them, as JSON."""
     repo = MeetingRepository(session, principal)
     agency = names.agency_id_of(session, f.agency_id)
-    rows, last = repo.listing(page, held_from=f.held_from, held_to=f.held_to, agency_id=agency)
-    return summaries(session, principal, rows), last
+    base = pages.loading(repo, presenter.REPRESENTED)
+    rows, last = repo.listing(
+        page, held_from=f.held_from, held_to=f.held_to, agency_id=agency, base=base
+    )
+    return presenter.page_json(session, principal, rows, repo.items), last
 
 
 def patch(
