@@ -1,4 +1,4 @@
-"""A list brings the names beside its items' ids with its page query (issue 18): each name
+"""A list shows the names beside its items' ids as the item alone does (issue 18): each name
 a list shows is the one the item alone shows, under the same rule: a person's name only
 while the person is active in an active agency, otherwise "(former member)", an unknown
 person too; a partner system by its name; an agency by its current name."""

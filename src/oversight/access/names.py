@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import and_, case, func, literal, null, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, literal, null, select, union_all
+from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
 from oversight.agencies.models import Agency, AgencyStatus
@@ -77,57 +77,6 @@ def lookup(session: Session, agency_ids: Iterable[Any], person_ids: Iterable[Any
     return names
 
 
-def inline(model: Any, read: type[BaseModel]) -> list[Any]:
-    """The names `read` shows beside `model`'s ids as correlated subqueries of a page query
-    (each an index lookup per row), so the page brings its names with it instead of a lookup
-    statement of its own; `from_rows` reads them back. The same rule as `lookup`."""
-    fields = read.model_fields
-    columns: list[Any] = []
-    for out, src in AGENCY_REFS.items():
-        if out in fields:
-            agency = aliased(Agency)
-            ref = getattr(model, src)
-            for part in ("name", "slug"):
-                one = select(getattr(agency, part)).where(agency.id == ref).correlate(model)
-                columns.append(one.scalar_subquery().label(f"{out}__{part}"))
-    for out, src in PERSON_REFS.items():
-        if out in fields:
-            ref = getattr(model, src)
-            columns.append(func.coalesce(*_person_names(model, ref)).label(f"{out}__name"))
-    return columns
-
-
-def _person_names(model: Any, ref: Any) -> list[Any]:
-    found = []
-    for holder, name in ((User, "display_name"), (ServiceAccount, "name")):
-        person, agency = aliased(holder), aliased(Agency)
-        active = and_(person.is_active, agency.status == AgencyStatus.active.value)
-        shown = case((active, getattr(person, name)), else_=literal(FORMER))
-        one = select(shown).join(agency, agency.id == person.agency_id).where(person.id == ref)
-        found.append(one.correlate(model).scalar_subquery())
-    return found
-
-
-def from_rows(rows: Iterable[Any], read: type[BaseModel]) -> Names:
-    """The names a page query brought with its rows (`inline`)."""
-    names = Names()
-    fields = read.model_fields
-    agency_refs = [(out, src) for out, src in AGENCY_REFS.items() if out in fields]
-    person_refs = [(out, src) for out, src in PERSON_REFS.items() if out in fields]
-    for r in rows:
-        for out, src in agency_refs:
-            agency_id, slug = getattr(r, src), getattr(r, f"{out}__slug")
-            if agency_id is not None and slug is not None:
-                name = getattr(r, f"{out}__name")
-                names.agencies[_uuid(agency_id)] = {"id": agency_id, "name": name, "slug": slug}
-        for out, src in person_refs:
-            person_id = getattr(r, src)
-            if person_id is not None:
-                shown = getattr(r, f"{out}__name") or FORMER
-                names.people[_uuid(person_id)] = {"id": person_id, "display_name": shown}
-    return names
-
-
 def recipients_seen(principal: Principal, item: Any) -> dict[str, Any]:
     """Who else received an item is its owner's business: others learn only that they did."""
     named = str(principal.agency_id) in (item.recipient_agencies or ()) or str(principal.id) in (
@@ -147,20 +96,17 @@ def live(
     items: Sequence[Any],
     read: type[BaseModel],
     extra: Callable[[Any], dict[str, Any]] | None = None,
-    names: Names | None = None,
 ) -> list[dict[str, Any]]:
     """What `read` shows of each item that is not the item's own columns: the names beside
-    its ids (looked up, unless the page brought them: `names`), the recipients as
-    `principal` may see them, and `extra`'s fields."""
+    its ids, the recipients as `principal` may see them, and `extra`'s fields."""
     fields = read.model_fields
     agency_refs = {out: src for out, src in AGENCY_REFS.items() if out in fields}
     person_refs = {out: src for out, src in PERSON_REFS.items() if out in fields}
-    if names is None:
-        names = lookup(
-            session,
-            (getattr(i, src, None) for i in items for src in agency_refs.values()),
-            (getattr(i, src, None) for i in items for src in person_refs.values()),
-        )
+    names = lookup(
+        session,
+        (getattr(i, src, None) for i in items for src in agency_refs.values()),
+        (getattr(i, src, None) for i in items for src in person_refs.values()),
+    )
     shown = []
     for item in items:
         data = {out: names.agency(getattr(item, src, None)) for out, src in agency_refs.items()}

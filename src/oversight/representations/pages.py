@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from oversight.access.names import from_rows, inline, live
+from oversight.access.names import live
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.representations.models import StoredRepresentation
@@ -25,12 +25,12 @@ from oversight.representations.store import Kind
 
 def loading(repository: ClassifiedRepository[Any], kind: Kind) -> Select[Any]:
     """The repository's base query selecting what a page of `kind` needs, as rows: the
-    columns its live fields come from, the stored representation of each item's current
-    version (`stored_body`, null when it has none), and the names beside its ids."""
+    columns its live fields come from, and the stored representation of each item's current
+    version (`stored_body`, null when it has none)."""
     m: Any = kind.model
     t = StoredRepresentation
     body = select(t.body).where(t.item_id == m.id, t.version == m.version).scalar_subquery()
-    return repository.loading(kind.columns, body.label("stored_body"), *inline(m, kind.read))
+    return repository.loading(kind.columns, body.label("stored_body"))
 
 
 def items_json(
@@ -41,14 +41,12 @@ def items_json(
     extra: Callable[[Any], dict[str, Any]] | None,
     present_full: Callable[[list[uuid.UUID]], Sequence[BaseModel]],
 ) -> list[bytes]:
-    """The page's items as JSON objects, in the page's order (the names beside ids came
-    with the rows: `loading`)."""
+    """The page's items as JSON objects, in the page's order."""
     bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
     kept = [r for r in rows if r.id in bodies]
-    names = from_rows(kept, kind.read)
     shown = {
         r.id: _joined(bodies[r.id], kind.live_schema.model_validate(d).model_dump_json())
-        for r, d in zip(kept, live(session, principal, kept, kind.read, extra, names), strict=True)
+        for r, d in zip(kept, live(session, principal, kept, kind.read, extra), strict=True)
     }
     missing = [r.id for r in rows if r.id not in bodies]
     if missing:
