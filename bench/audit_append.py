@@ -46,12 +46,11 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, User
 from oversight.audit import chain, recorder
 from oversight.audit.models import AuditRecord
 from oversight.db import make_engine, migrations, session_bind
 from oversight.db.sqlite_checkpoints import start_checkpoints
-from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
     "OVERSIGHT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -40,12 +40,11 @@ from loadgen import Server, ensure_wrk, run_wrk, server_env
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.engine import make_url
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, User
 from oversight.bulletins import service as _registers_bulletins  # noqa: F401
 from oversight.bulletins.models import Bulletin
 from oversight.db import make_engine, migrations
 from oversight.representations.store import refresh_database
-from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
     "OVERSIGHT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

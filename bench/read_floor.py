@@ -56,11 +56,10 @@ def floor_app() -> Any:
     from jose import JWTError, jwt
     from sqlalchemy import and_, select
 
-    from oversight.agencies.models import Agency
+    from oversight.accounts.models import Agency, User
     from oversight.bulletins.models import Bulletin
     from oversight.config import get_settings
     from oversight.db import make_engine
-    from oversight.users.models import User
 
     settings = get_settings()
     key, alg = settings.resolved_secret(), settings.jwt_algorithm

@@ -37,8 +37,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import Agency, User
 from oversight.actions.models import ActionItem
-from oversight.agencies.models import Agency
 from oversight.auth.scopes import format_scope, scopes_for_roles
 from oversight.bulletins.models import Bulletin
 from oversight.config import Settings
@@ -48,7 +48,6 @@ from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.reports import statistics
 from oversight.reports.models import Outcome, Report, Vector, VictimType
 from oversight.reports.rollup import ReportRollup
-from oversight.users.models import User
 
 PG_SERVER = os.environ.get(
     "OVERSIGHT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

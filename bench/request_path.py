@@ -735,12 +735,11 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def real_app(kind: str, tmp: str, args: argparse.Namespace) -> dict[str, Any]:
     """`oversight serve` itself, on a freshly migrated database, loaded on GET /api/v1/me."""
-    from oversight.agencies.models import Agency
+    from oversight.accounts.models import Agency, User
     from oversight.auth.scopes import format_scope, scopes_for_roles
     from oversight.auth.tokens import TokenCodec
     from oversight.config import Settings
     from oversight.db import migrations
-    from oversight.users.models import User
 
     url, drop = _database(kind, tmp, args.pg_server)
     try:

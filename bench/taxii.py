@@ -87,12 +87,10 @@ def seed(url: str, bulletins: int) -> tuple[str, str]:
     """The agency, its editor and partner system, and the published bulletins; the partner
     system's client id and secret."""
     from oversight import models  # noqa: F401  (every model, for the mappers)
-    from oversight.agencies.models import Agency
+    from oversight.accounts.models import Agency, ServiceAccount, User
     from oversight.audit import recorder
     from oversight.bulletins import service
     from oversight.bulletins.schemas import BulletinCreate
-    from oversight.service_accounts.models import ServiceAccount
-    from oversight.users.models import User
 
     engine = make_engine(url)
     migrations.upgrade(engine)
@@ -450,7 +448,7 @@ def seed_scale(engine: Engine, n: int) -> tuple[Any, int, float]:
 
     import bulletins as bench
     from oversight import models  # noqa: F401  (every model, for the mappers)
-    from oversight.agencies.models import Agency
+    from oversight.accounts.models import Agency
     from oversight.audit import recorder
     from oversight.bulletins.models import Bulletin
     from oversight.taxii import feed, markings

@@ -43,12 +43,11 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount
 from oversight.changes import outbox
 from oversight.config import Settings
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.main import create_app
-from oversight.service_accounts.models import ServiceAccount
 
 PG_SERVER = os.environ.get(
     "OVERSIGHT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

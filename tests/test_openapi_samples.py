@@ -1,5 +1,5 @@
-"""Every request body and every successful JSON answer under /api/v1 is documented with an
-example, and every example is one the API itself would accept or give."""
+"""Every request body and every successful JSON answer under /api/v1 is documented with a
+sample, and every sample is one the API itself would accept or give."""
 
 import re
 from collections.abc import Iterator
@@ -55,8 +55,8 @@ def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return schema["components"]["schemas"][name]
 
 
-def examples_of(schema: dict[str, Any], media: dict[str, Any]) -> list[Any]:
-    """The examples a reader of the docs sees: on the media type, or on its (whole) schema."""
+def samples_of(schema: dict[str, Any], media: dict[str, Any]) -> list[Any]:
+    """The samples a reader of the docs sees: on the media type, or on its (whole) schema."""
     found = [e["value"] for e in media.get("examples", {}).values() if "value" in e]
     if "example" in media:
         found.append(media["example"])
@@ -82,7 +82,7 @@ def shape_problems(value: Any, key: str = "") -> Iterator[str]:
             yield f"{key}: {value!r} is not a date"
 
 
-def test_every_json_request_body_has_examples_the_model_accepts(app, schema):
+def test_every_json_request_body_has_samples_the_model_accepts(app, schema):
     problems = []
     checked = 0
     for route, method, path, op in api_operations(app, schema):
@@ -90,19 +90,19 @@ def test_every_json_request_body_has_examples_the_model_accepts(app, schema):
         if route.body_field is None or media is None:
             continue
         label = f"{method} {path}"
-        found = examples_of(schema, media)
+        found = samples_of(schema, media)
         if not found:
-            problems.append(f"{label}: its request body has no example")
-        for example in found:
+            problems.append(f"{label}: its request body has no sample")
+        for sample in found:
             checked += 1
-            _, errors = route.body_field.validate(example, {}, loc=("body",))
-            problems.extend(f"{label}: example refused: {e['loc']} {e['msg']}" for e in errors)
-            problems.extend(f"{label}: {p}" for p in shape_problems(example))
+            _, errors = route.body_field.validate(sample, {}, loc=("body",))
+            problems.extend(f"{label}: sample refused: {e['loc']} {e['msg']}" for e in errors)
+            problems.extend(f"{label}: {p}" for p in shape_problems(sample))
     assert not problems, "\n".join(problems)
-    assert checked >= 20, "too few request examples found: is the walk broken?"
+    assert checked >= 20, "too few request samples found: is the walk broken?"
 
 
-def test_every_successful_json_answer_has_an_example_of_its_model(app, schema):
+def test_every_successful_json_answer_has_a_sample_of_its_model(app, schema):
     problems = []
     checked = 0
     for route, method, path, op in api_operations(app, schema):
@@ -111,19 +111,19 @@ def test_every_successful_json_answer_has_an_example_of_its_model(app, schema):
             if not status.startswith("2") or media is None:
                 continue
             label = f"{method} {path} {status}"
-            found = examples_of(schema, media)
+            found = samples_of(schema, media)
             if not found:
-                problems.append(f"{label}: no example")
+                problems.append(f"{label}: no sample")
             adapter = TypeAdapter(route.response_model)
-            for example in found:
+            for sample in found:
                 checked += 1
                 try:
-                    adapter.validate_python(example, by_name=True)
+                    adapter.validate_python(sample, by_name=True)
                 except ValidationError as exc:
                     problems.extend(f"{label}: {e['loc']} {e['msg']}" for e in exc.errors())
-                problems.extend(f"{label}: {p}" for p in shape_problems(example))
+                problems.extend(f"{label}: {p}" for p in shape_problems(sample))
     assert not problems, "\n".join(problems)
-    assert checked >= 30, "too few response examples found: is the walk broken?"
+    assert checked >= 30, "too few response samples found: is the walk broken?"
 
 
 def test_every_classified_operation_says_how_classification_applies(app, schema):
@@ -136,7 +136,7 @@ def test_every_classified_operation_says_how_classification_applies(app, schema)
     assert not problems, "descriptions silent on classification:\n" + "\n".join(problems)
 
 
-def test_the_checks_catch_a_bad_example(app):
+def test_the_checks_catch_a_bad_sample(app):
     """Guards the checks above against passing vacuously."""
     create = next(
         r for r, path in api_routes(app) if path == "/api/v1/bulletins" and "POST" in r.methods
@@ -175,17 +175,17 @@ def test_every_error_response_shows_a_real_problem(schema):
             continue
         media = response.get("content", {}).get("application/problem+json")
         assert media is not None, f"{where}: not a problem+json answer"
-        example = media.get("example")
-        assert isinstance(example, dict), f"{where}: no example"
-        Problem.model_validate(example)
-        assert re.fullmatch(r"/problems/[a-z-]+", example["type"]), where
-        assert example["status"] == int(status), where
-        assert example["title"] and example["title"] != "string", where
-        assert example["detail"] and example["detail"] != "string", where
-        assert "{" not in example["instance"] and example["instance"].startswith("/"), where
-        assert example["request_id"], where
+        sample = media.get("example")
+        assert isinstance(sample, dict), f"{where}: no sample"
+        Problem.model_validate(sample)
+        assert re.fullmatch(r"/problems/[a-z-]+", sample["type"]), where
+        assert sample["status"] == int(status), where
+        assert sample["title"] and sample["title"] != "string", where
+        assert sample["detail"] and sample["detail"] != "string", where
+        assert "{" not in sample["instance"] and sample["instance"].startswith("/"), where
+        assert sample["request_id"], where
         if status == "422":
-            assert example["errors"] and example["errors"][0]["loc"][0] == "body", where
+            assert sample["errors"] and sample["errors"][0]["loc"][0] == "body", where
         checked += 1
     assert checked > 100
 

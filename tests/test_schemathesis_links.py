@@ -60,7 +60,7 @@ def _creates(agency_id: uuid.UUID) -> dict[str, dict[str, Any]]:
     }
 
 
-# Bodies for targets whose documented example names records of another database.
+# Bodies for targets whose documented sample names records of another database.
 def _target_bodies(walk: "Walk") -> dict[tuple[str, str], Any]:
     return {
         ("put", "/api/v1/meetings/{meeting_id}/attendance"): [
@@ -132,7 +132,7 @@ class Walk:
         return self.call(method, path, path_parameters={name: item["id"]})
 
 
-def _example(method: str, path: str) -> Any:
+def _sample(method: str, path: str) -> Any:
     content = SCHEMA["paths"][path][method].get("requestBody", {}).get("content", {})
     body = content.get("application/json")
     if body is None:
@@ -142,8 +142,8 @@ def _example(method: str, path: str) -> Any:
     if "examples" in body:
         return next(iter(body["examples"].values()))["value"]
     ref = body.get("schema", {}).get("$ref", "").split("/")[-1]
-    examples = SCHEMA["components"]["schemas"].get(ref, {}).get("examples")
-    return examples[0] if examples else {}
+    samples = SCHEMA["components"]["schemas"].get(ref, {}).get("examples")
+    return samples[0] if samples else {}
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_the_link_reaches_its_item(walk, method, path, status, name):
     }
     target_method, target_path = target.method.lower(), target.path
     body = _target_bodies(walk).get(
-        (target_method, target_path), _example(target_method, target_path)
+        (target_method, target_path), _sample(target_method, target_path)
     )
     if body is not None:
         data["body"] = body

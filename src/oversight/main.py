@@ -12,7 +12,7 @@ from oversight import __version__, errors
 from oversight.actions import router as actions_router
 from oversight.agencies import router as agencies_router
 from oversight.audit import recorder
-from oversight.audit import router as audit_router
+from oversight.audit_reads import router as audit_router
 from oversight.auth import me_router
 from oversight.auth import router as auth_router
 from oversight.auth.tokens import TokenCodec
@@ -26,6 +26,7 @@ from oversight.config import Settings, get_settings
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.db.sqlite_checkpoints import start_checkpoints
 from oversight.docs_ui import install as install_docs_ui
+from oversight.docs_ui import site
 from oversight.docs_ui.handbook import DESCRIPTION, TAGS
 from oversight.meetings import minutes_router
 from oversight.meetings import router as meetings_router
@@ -35,7 +36,7 @@ from oversight.representations import store as representations
 from oversight.service_accounts import router as service_accounts_router
 from oversight.taxii import router as taxii_router
 from oversight.users import router as users_router
-from oversight.web import health, problems, site
+from oversight.web import health, problems
 from oversight.web.admission import Admission
 from oversight.web.middleware import RequestContextMiddleware
 from oversight.web.paging import CursorCodec

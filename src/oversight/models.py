@@ -1,7 +1,7 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees them all."""
 
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.actions.models import ActionItem, ActionUpdate
-from oversight.agencies.models import Agency
 from oversight.audit.models import AuditChainHead, AuditRecord
 from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
@@ -12,9 +12,7 @@ from oversight.meetings.models import Meeting, MeetingMinutes
 from oversight.reports.models import Report
 from oversight.reports.rollup import ReportTally
 from oversight.representations.models import StoredRepresentation
-from oversight.service_accounts.models import ServiceAccount
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion
-from oversight.users.models import User
 from oversight.webhooks.models import Webhook, WebhookDelivery, WebhookState
 
 __all__ = [

@@ -1,9 +1,10 @@
-"""Identifiers and times shared by the examples in the API documentation.
+"""Identifiers and names shared by the samples in the API documentation (the OpenAPI
+document's `example`/`examples`).
 
-One set, so the handbook's examples refer to one another: the bulletin an action answers is
+One set, so the handbook's samples refer to one another: the bulletin an action answers is
 the bulletin shown under Bulletins, its owner agency the one shown under Agencies. The
 agencies and people are those of the demo data set (`oversight demo`); the ids are made up.
-A schema names its examples with `with_examples`.
+A schema names its samples with `with_samples`.
 """
 
 from typing import Any
@@ -11,9 +12,9 @@ from typing import Any
 from pydantic import ConfigDict
 
 
-def with_examples(*examples: Any, **config: Any) -> ConfigDict:
-    """A schema's configuration with the examples the API documentation shows for it."""
-    return ConfigDict(json_schema_extra={"examples": list(examples)}, **config)
+def with_samples(*samples: Any, **config: Any) -> ConfigDict:
+    """A schema's configuration with the samples the API documentation shows for it."""
+    return ConfigDict(json_schema_extra={"examples": list(samples)}, **config)
 
 
 # Agencies
@@ -64,9 +65,9 @@ def person(person_id: str) -> dict[str, str]:
     return {"id": person_id, "display_name": PEOPLE[person_id]}
 
 
-def names_of(example: dict[str, Any]) -> dict[str, Any]:
-    """The example with names beside its ids, as a reader of the owning agency sees it."""
-    out = dict(example)
+def names_of(sample: dict[str, Any]) -> dict[str, Any]:
+    """The sample with names beside its ids, as a reader of the owning agency sees it."""
+    out = dict(sample)
     for field, source, named in (
         ("agency", "agency_id", agency),
         ("owner_agency", "owner_agency_id", agency),
@@ -74,8 +75,8 @@ def names_of(example: dict[str, Any]) -> dict[str, Any]:
         ("chair", "chair_user_id", person),
         ("assignee", "assignee_user_id", person),
     ):
-        if source in example:
-            out[field] = named(example[source]) if example[source] else None
-    if "recipient_agencies" in example:
+        if source in sample:
+            out[field] = named(sample[source]) if sample[source] else None
+    if "recipient_agencies" in sample:
         out["shared_with_you"] = False
     return out

@@ -2,8 +2,8 @@
 
 import uuid
 
+from oversight.accounts.models import ServiceAccount
 from oversight.auth.passwords import secret_digest
-from oversight.service_accounts.models import ServiceAccount
 from tests.support.admin import ME, SERVICE_ACCOUNTS, agency_of
 
 TOKEN = "/api/v1/auth/token"

@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from oversight.users.models import User
+from oversight.accounts.models import User
 from tests.support.admin import ME, USERS, agency_of, new_user
 from tests.support.auth import login, tokens
 from tests.support.factories import DEFAULT_PASSWORD

@@ -4,7 +4,7 @@ import pytest
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency
 from oversight.audit import chain
 from oversight.audit.recorder import record
 from oversight.auth.principal import AnyPrincipal

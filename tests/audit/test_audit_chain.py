@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
-from oversight.agencies.models import Agency
-from oversight.audit import chain, recorder, repository
+from oversight.accounts.models import Agency
+from oversight.audit import chain, recorder
 from oversight.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 from oversight.audit.recorder import AuditBypassError, record
+from oversight.audit_reads import repository
 from tests.support.audit import records
 
 

@@ -5,10 +5,8 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.auth.models import RefreshToken
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 from tests.support.audit import as_json, records
 from tests.support.factories import DEFAULT_PASSWORD
 

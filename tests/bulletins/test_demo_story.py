@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from oversight import demo
+from oversight.accounts.models import User
 from oversight.audit.chain import verify
 from oversight.audit.models import AuditRecord
 from oversight.bulletins.models import Bulletin, BulletinAcknowledgement, BulletinRevision
 from oversight.changes.models import ChangeEvent
 from oversight.demo import SET_UP_DAYS_AGO
 from oversight.taxii.models import StixVersion
-from oversight.users.models import User
 from tests.support.bulletins import API
 
 # Steps of the story are days apart; what one step writes is written within a few seconds.

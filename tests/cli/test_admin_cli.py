@@ -4,9 +4,9 @@ import json
 
 from sqlalchemy import func, select
 
+from oversight.accounts.models import User
 from oversight.audit.models import AuditRecord
 from oversight.db import make_engine
-from oversight.users.models import User
 from tests.support.cli import out
 
 ADMIN_PASSWORD = "the first admin's passphrase"

@@ -5,7 +5,7 @@ import pytest
 import typer
 from sqlalchemy import select
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency
 from oversight.audit.models import AuditRecord
 from oversight.cli.session import cli_session
 from oversight.db import keep_on_rollback, make_engine, make_sessionmaker

@@ -7,9 +7,9 @@ import io
 import pytest
 from sqlalchemy import select
 
+from oversight.accounts.models import User
 from oversight.auth.passwords import verify_password
 from oversight.db import make_engine
-from oversight.users.models import User
 
 STRONG = "a sturdy passphrase of words"
 

@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from oversight import demo
+from oversight.accounts.models import User
 from oversight.actions import clock
 from oversight.audit.chain import verify
 from oversight.demo.meetings import BOARD_DAYS_AGO
-from oversight.users.models import User
 from tests.support.meetings import ACTIONS, MEETINGS
 
 

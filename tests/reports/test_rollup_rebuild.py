@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency
 from oversight.db import make_engine, migrations
 from oversight.reports.models import Report
 from oversight.reports.rollup import ReportRollup, ReportTally

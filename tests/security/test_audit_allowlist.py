@@ -26,7 +26,7 @@ def test_metadata_names_real_columns_and_never_free_text_or_secrets():
 
 
 def test_a_field_nobody_declared_is_digested(client, db, factory, auth, monkeypatch):
-    from oversight.agencies.models import Agency
+    from oversight.accounts.models import Agency
 
     monkeypatch.setattr(Agency, "__audit_metadata__", frozenset({"id"}))
     admin = factory.user(roles=["admin"])

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency
 
 USERS = "/api/v1/users"
 AGENCIES = "/api/v1/agencies"

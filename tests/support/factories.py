@@ -5,12 +5,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.auth.passwords import hash_password, new_secret, secret_digest
 from oversight.auth.scopes import format_scope, scopes_for_roles
 from oversight.auth.tokens import TokenCodec
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 

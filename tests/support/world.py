@@ -10,14 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import format_scope, scopes_for_roles
 from oversight.auth.tokens import TokenCodec
 from oversight.bulletins.models import Bulletin
 from oversight.bulletins.repository import BulletinRepository
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 
 TLPS = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 STATUSES = ["draft", "published", "withdrawn"]

@@ -11,7 +11,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from oversight.access import names
+from oversight.accounts import names
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import RESERVED_ROLES
 from oversight.db.keyset import Key, PageSlice, equals, keyset

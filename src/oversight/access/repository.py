@@ -13,11 +13,11 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 
-from oversight.access import recipients
 from oversight.access.classification import AUDITED_READS, TLP
 from oversight.access.models import Classified
 from oversight.access.policy import public_clause, visible_to
 from oversight.access.rules import Classification
+from oversight.accounts import recipients
 from oversight.audit.recorder import record
 from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice, keyset

@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency, AgencyStatus
+from oversight.accounts.models import Agency, AgencyStatus, User
 from oversight.errors import Unprocessable
-from oversight.users.models import User
 
 
 def check(

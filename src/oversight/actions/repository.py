@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import Select, and_, false, func, not_, or_, select
 
 from oversight.access.repository import ClassifiedRepository
+from oversight.accounts.models import Agency, User
 from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.status import AMBER_WINDOW_DAYS, CLOSED, ActionStatus, Rag
-from oversight.agencies.models import Agency
 from oversight.db.keyset import Key, PageSlice, equals, keyset
-from oversight.users.models import User
 
 CLOSED_VALUES = [s.value for s in CLOSED]
 

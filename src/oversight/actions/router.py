@@ -44,7 +44,7 @@ WHO = (
 action_routes.create(
     service.create,
     ActionCreate,
-    samples.CREATE_EXAMPLES,
+    samples.CREATE_SAMPLES,
     summary="Create an action item",
     description="An open action of the caller's agency, owned by `owner_agency_id`. Editors "
     f"and partner systems with `actions:write`. Its `tlp` and recipients decide who else may "
@@ -111,7 +111,7 @@ action_routes.step(
     "/{action_id}",
     "patch_action",
     service.patch,
-    Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_EXAMPLES)],
+    Annotated[ActionPatch, Body(openapi_examples=samples.PATCH_SAMPLES)],
     summary="Edit, reclassify or move an action item",
     description=f"Scope `actions:write`. "
     f"{WHO} Needs `If-Match`. A status change is also written to the progress "
@@ -134,7 +134,7 @@ action_routes.step(
 )
 def post_update(
     action_id: uuid.UUID,
-    body: Annotated[ActionUpdateIn, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
+    body: Annotated[ActionUpdateIn, Body(openapi_examples=samples.UPDATE_SAMPLES)],
     session: SessionDep,
     principal: ActionsWrite,
     expected_version: ExpectedVersion,

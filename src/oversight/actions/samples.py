@@ -1,8 +1,8 @@
-"""Examples of action item bodies and answers, for the API documentation."""
+"""Samples of action item bodies and answers, for the API documentation."""
 
 from typing import Any
 
-from oversight.docs_ui import sample_ids as ex
+from oversight import samples as ex
 
 STRATEGIC_PRIORITY = "Adopt cybercrime as a strategic priority across local authorities"
 
@@ -85,7 +85,7 @@ UPDATE_READ = ex.names_of(UPDATE_READ)
 
 UPDATE_RESULT: dict[str, Any] = UPDATE_READ | {"action": READ}
 
-CREATE_EXAMPLES = {
+CREATE_SAMPLES = {
     "from_meeting": {
         "summary": "A board recommendation, owned by the county council",
         "value": CREATE_FROM_MEETING,
@@ -96,12 +96,12 @@ CREATE_EXAMPLES = {
     },
 }
 
-PATCH_EXAMPLES = {
+PATCH_SAMPLES = {
     "status": {"summary": "Move the status, with a note for the log", "value": PATCH_STATUS},
     "edit": {"summary": "Give more time (editors of the creating agency)", "value": PATCH_EDIT},
 }
 
-UPDATE_EXAMPLES = {
+UPDATE_SAMPLES = {
     "done": {"summary": "Report it done", "value": UPDATE_IN},
     "note": {"summary": "Add a note, status unchanged", "value": NOTE_ONLY},
 }

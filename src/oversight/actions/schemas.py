@@ -19,7 +19,7 @@ from oversight.access.classification import (
 from oversight.actions import samples as ex
 from oversight.actions.status import ActionStatus, Priority, Rag
 from oversight.auth.schemas import StrictModel
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 from oversight.web.timestamps import Day
 
 Description = Annotated[str, Field(max_length=20_000, description="Markdown")]
@@ -32,7 +32,7 @@ LINKS = (
 
 
 class ActionCreate(ClassificationIn):
-    model_config = with_examples(ex.CREATE_FROM_MEETING, ex.CREATE_FROM_BULLETIN)
+    model_config = with_samples(ex.CREATE_FROM_MEETING, ex.CREATE_FROM_BULLETIN)
 
     title: Title
     description: Description = ""
@@ -62,7 +62,7 @@ class ActionPatch(PartialUpdate, ClassificationPatch):
         "note",
     }
 
-    model_config = with_examples(ex.PATCH_STATUS, ex.PATCH_EDIT)
+    model_config = with_samples(ex.PATCH_STATUS, ex.PATCH_EDIT)
 
     title: Title | None = None
     description: Description | None = None
@@ -87,7 +87,7 @@ class ActionPatch(PartialUpdate, ClassificationPatch):
 
 
 class ActionRead(ClassificationOut):
-    model_config = with_examples(ex.READ)
+    model_config = with_samples(ex.READ)
 
     id: uuid.UUID
     agency_id: uuid.UUID = Field(description="The creating agency")
@@ -116,14 +116,14 @@ class ActionRead(ClassificationOut):
 
 
 class ActionUpdateIn(StrictModel):
-    model_config = with_examples(ex.UPDATE_IN, ex.NOTE_ONLY)
+    model_config = with_samples(ex.UPDATE_IN, ex.NOTE_ONLY)
 
     note: Note
     status: ActionStatus | None = Field(default=None, description="The new status, if it changes")
 
 
 class ActionUpdateRead(BaseModel):
-    model_config = with_examples(ex.UPDATE_READ, from_attributes=True)
+    model_config = with_samples(ex.UPDATE_READ, from_attributes=True)
 
     id: uuid.UUID
     action_id: uuid.UUID
@@ -138,6 +138,6 @@ class ActionUpdateRead(BaseModel):
 
 
 class ActionUpdateResult(ActionUpdateRead):
-    model_config = with_examples(ex.UPDATE_RESULT)
+    model_config = with_samples(ex.UPDATE_RESULT)
 
     action: ActionRead = Field(description="The action after this update (its new `version`)")

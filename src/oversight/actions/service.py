@@ -10,7 +10,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, rules, writing
+from oversight.access import rules, writing
+from oversight.accounts.names import agency_id_of
 from oversight.actions import links, presenter
 from oversight.actions.models import ActionItem
 from oversight.actions.presenter import present
@@ -99,7 +100,7 @@ def listing(
 ) -> tuple[list[bytes], Key | None]:
     """A page of actions as the caller sees them; filtering by a meeting or bulletin the
     caller cannot read finds nothing, so the filter cannot tell whether that item exists."""
-    f.owner_agency_id = names.agency_id_of(session, f.owner_agency_id)
+    f.owner_agency_id = agency_id_of(session, f.owner_agency_id)
     for resource, item_id in (("meeting", f.meeting_id), ("bulletin", f.bulletin_id)):
         if item_id is not None and not links.readable(session, principal, resource, item_id):
             f.nothing = True

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency, AgencyStatus, Sector
+from oversight.accounts.models import Agency, AgencyStatus, Sector
 from oversight.db.keyset import Key, PageSlice, equals, keyset
 
 

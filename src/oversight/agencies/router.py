@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Query
 
+from oversight.accounts.models import AgencyStatus, Sector
 from oversight.agencies import service
-from oversight.agencies.models import AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from oversight.auth.principal import AdminScope, AnyPrincipal
 from oversight.errors import responses

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from oversight import samples as ex
 from oversight.access.bodies import PartialUpdate, trimmed
-from oversight.agencies.models import AgencyStatus, Sector
+from oversight.accounts.models import AgencyStatus, Sector
 from oversight.auth.schemas import StrictModel
-from oversight.docs_ui import sample_ids as ex
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 
 Name = trimmed(2, 200)
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -26,7 +26,7 @@ class PatchModel(PartialUpdate, StrictModel):
 
 
 class AgencyCreate(StrictModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "name": "Northshire Cyber Resilience Centre",
             "slug": "crc",
@@ -41,7 +41,7 @@ class AgencyCreate(StrictModel):
 
 
 class AgencyUpdate(PatchModel):
-    model_config = with_examples({"name": "Northshire Police Cyber Crime Unit"})
+    model_config = with_samples({"name": "Northshire Police Cyber Crime Unit"})
 
     name: Name | None = None
     slug: Slug | None = None
@@ -49,7 +49,7 @@ class AgencyUpdate(PatchModel):
 
 
 class AgencyRead(BaseModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "id": ex.POLICE,
             "name": "Northshire Police Cyber Crime Unit",

@@ -8,8 +8,8 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from oversight.access.reach import require_admin
+from oversight.accounts.models import Agency, AgencyStatus
 from oversight.agencies import repository
-from oversight.agencies.models import Agency, AgencyStatus
 from oversight.agencies.schemas import AgencyCreate, AgencyUpdate
 from oversight.auth.principal import Principal
 from oversight.auth.revocation import revoke_agency_tokens

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit import chain
 from oversight.audit.models import AuditRecord
-from oversight.audit.schemas import AuditFilter
+from oversight.audit_reads.schemas import AuditFilter
 from oversight.db.keyset import Key, PageSlice, equals, keyset
 
 EXACT = ("actor_id", "agency_id", "action", "resource_type", "resource_id")

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from oversight.audit import service
-from oversight.audit.schemas import (
-    EXPORT_EXAMPLE,
-    RECORD_EXAMPLE,
+from oversight.audit_reads import service
+from oversight.audit_reads.schemas import (
+    EXPORT_SAMPLE,
+    RECORD_SAMPLE,
     AuditFilter,
     AuditRecordRead,
     VerifyResult,
@@ -44,7 +44,7 @@ listing(
     responses={
         200: {
             "content": {
-                "application/json": {"example": {"items": [RECORD_EXAMPLE], "next_cursor": None}}
+                "application/json": {"example": {"items": [RECORD_SAMPLE], "next_cursor": None}}
             }
         },
         **responses(400, 401, 403, 422),
@@ -94,7 +94,7 @@ def verify(
     responses={
         200: {
             "description": "JSON Lines, one record per line",
-            "content": {NDJSON: {"schema": {"type": "string"}, "example": EXPORT_EXAMPLE}},
+            "content": {NDJSON: {"schema": {"type": "string"}, "example": EXPORT_SAMPLE}},
         },
         **responses(401, 403),
     },

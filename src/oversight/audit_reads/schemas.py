@@ -6,11 +6,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 from oversight.web.filters import AgencyFilter
 from oversight.web.timestamps import Timestamp
 
-RECORD_EXAMPLE: dict[str, Any] = {
+RECORD_SAMPLE: dict[str, Any] = {
     "seq": 1042,
     "at": "2026-11-27T09:30:00.123456Z",
     "actor_type": "user",
@@ -28,7 +28,7 @@ RECORD_EXAMPLE: dict[str, Any] = {
     "hash": "4c1d8e7a" + "f" * 56,
 }
 
-EXPORT_EXAMPLE = json.dumps(RECORD_EXAMPLE, sort_keys=True, separators=(",", ":")) + "\n"
+EXPORT_SAMPLE = json.dumps(RECORD_SAMPLE, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 class AuditFilter(BaseModel):
@@ -49,7 +49,7 @@ class AuditFilter(BaseModel):
 class AuditRecordRead(BaseModel):
     """One link of the chain, exactly as hashed (plus its `hash`)."""
 
-    model_config = with_examples(RECORD_EXAMPLE, from_attributes=True)
+    model_config = with_samples(RECORD_SAMPLE, from_attributes=True)
 
     seq: int = Field(description="Position in the chain: 1, 2, 3, … without gaps")
     at: datetime
@@ -74,17 +74,17 @@ class AuditRecordRead(BaseModel):
 class VerifyResult(BaseModel):
     """Whether the whole chain recomputes, and where it breaks when it does not."""
 
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "ok": True,
             "records": 1042,
-            "head_hash": RECORD_EXAMPLE["hash"],
+            "head_hash": RECORD_SAMPLE["hash"],
             "first_bad_seq": None,
         },
         {
             "ok": False,
             "records": 516,
-            "head_hash": RECORD_EXAMPLE["prev_hash"],
+            "head_hash": RECORD_SAMPLE["prev_hash"],
             "first_bad_seq": 517,
             "reason": "hash does not match the record's content",
         },

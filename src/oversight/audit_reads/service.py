@@ -4,11 +4,12 @@ from collections.abc import Iterator
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from oversight.access import names
-from oversight.audit import chain, repository
+from oversight.accounts.names import agency_id_of
+from oversight.audit import chain
 from oversight.audit.models import AuditRecord
 from oversight.audit.recorder import record
-from oversight.audit.schemas import AuditFilter
+from oversight.audit_reads import repository
+from oversight.audit_reads.schemas import AuditFilter
 from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Unprocessable
 
@@ -18,7 +19,7 @@ def listing(
 ) -> tuple[list[AuditRecord], Key | None]:
     if f.since is not None and f.until is not None and f.since >= f.until:
         raise Unprocessable("`since` must be before `until`")
-    agency = names.agency_id_of(session, f.agency_id)
+    agency = agency_id_of(session, f.agency_id)
     f = f.model_copy(update={"agency_id": None if agency is None else str(agency)})
     return repository.listing(session, f, page)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import User
 from oversight.audit.recorder import ANONYMOUS, Actor, record
 from oversight.auth import repository, throttle
 from oversight.auth.models import RefreshToken
@@ -21,7 +22,6 @@ from oversight.auth.tokens import TokenCodec
 from oversight.config import Settings
 from oversight.db import utcnow
 from oversight.errors import ProblemError, TooManyRequests
-from oversight.users.models import User
 
 BAD_LOGIN = "Invalid username or password"
 BAD_CLIENT = "Invalid client credentials"

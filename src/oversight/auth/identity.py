@@ -4,11 +4,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.auth.principal import Principal
 from oversight.auth.schemas import MeAgency, MeRead
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 
 
 def whoami(session: Session, principal: Principal) -> MeRead:

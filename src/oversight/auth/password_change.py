@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import User
 from oversight.audit.recorder import record, set_actor
 from oversight.auth import throttle
 from oversight.auth.grants import Caller
@@ -13,7 +14,6 @@ from oversight.auth.revocation import revoke_user_tokens
 from oversight.auth.tokens import AccessClaims
 from oversight.db import utcnow
 from oversight.errors import Conflict, Forbidden, ProblemError, TooManyRequests, Unprocessable
-from oversight.users.models import User
 
 WRONG = "The current password is wrong"
 

@@ -9,7 +9,7 @@ from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword
 from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import AgencyStatus
+from oversight.accounts.models import AgencyStatus
 from oversight.audit.recorder import Actor, record, set_actor
 from oversight.auth import repository
 from oversight.auth.scopes import SCOPE_DESCRIPTIONS, Role, Scope, parse_scope, scopes_for_roles

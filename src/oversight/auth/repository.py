@@ -10,11 +10,9 @@ from sqlalchemy import Row, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency, AgencyStatus
+from oversight.accounts.models import Agency, AgencyStatus, ServiceAccount, User
 from oversight.auth.models import AuthCounter, RefreshToken
 from oversight.db import utcnow
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 
 
 @dataclass(frozen=True, slots=True)

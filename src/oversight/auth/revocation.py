@@ -2,13 +2,11 @@
 
 from sqlalchemy.orm import Session
 
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, ServiceAccount, User
 from oversight.audit.recorder import Actor, record
 from oversight.auth import repository
 from oversight.auth.passwords import secret_digest
 from oversight.auth.principal import Principal
-from oversight.service_accounts.models import ServiceAccount
-from oversight.users.models import User
 
 
 def revoke_refresh_token(session: Session, token: str) -> None:

@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from oversight import samples as ex
 from oversight.auth import strength
 from oversight.auth.strength import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from oversight.docs_ui import sample_ids as ex
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 
 # Shaped like the real thing; signed by no key.
-EXAMPLE_ACCESS_TOKEN = (
+SAMPLE_ACCESS_TOKEN = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
     "eyJzdWIiOiI0ZmFkZWI0NS1lODNkLTQyYjEtOWY1Mi00OThjZTYyOGY4MmYiLCJleGFtcGxlIjp0cnVlfQ."
     "bm90LWEtcmVhbC1zaWduYXR1cmU"
@@ -37,9 +37,9 @@ class StrictModel(BaseModel):
 
 
 class TokenResponse(BaseModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
-            "access_token": EXAMPLE_ACCESS_TOKEN,
+            "access_token": SAMPLE_ACCESS_TOKEN,
             "token_type": "bearer",
             "expires_in": 900,
             "scope": "actions:read actions:write bulletins:read bulletins:write "
@@ -47,7 +47,7 @@ class TokenResponse(BaseModel):
             "refresh_token": "ovr_EXAMPLE-refresh-token-not-a-real-one-000000",
         },
         {
-            "access_token": EXAMPLE_ACCESS_TOKEN,
+            "access_token": SAMPLE_ACCESS_TOKEN,
             "token_type": "bearer",
             "expires_in": 900,
             "scope": "actions:read bulletins:read",
@@ -70,7 +70,7 @@ class MeAgency(BaseModel):
 
 
 class MeRead(BaseModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "kind": "user",
             "id": ex.POLICE_EDITOR,
@@ -107,7 +107,7 @@ class MeRead(BaseModel):
 
 
 class PasswordChange(StrictModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "current_password": "example-old-passphrase",
             "new_password": "example-new-passphrase-2026",

@@ -19,7 +19,7 @@ router = APIRouter(
     generate_unique_id_function=ids("board_update", "board_update"),
 )
 
-EXAMPLE = {
+SAMPLE = {
     "from": "2019-06-01",
     "to": "2020-05-31",
     "tlp": "AMBER",
@@ -32,7 +32,7 @@ EXAMPLE = {
 # The printable page loads nothing: its charts are inline SVG, its style inline.
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 MEDIA = {
-    "application/json": {"example": EXAMPLE},
+    "application/json": {"example": SAMPLE},
     "text/html": {"schema": {"type": "string"}},
     "text/markdown": {"schema": {"type": "string"}},
 }

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names
 from oversight.access.classification import TLP, ProtectiveMarking
+from oversight.accounts import names
 from oversight.actions import clock
 from oversight.actions import service as actions
 from oversight.actions.repository import ActionFilters

@@ -38,7 +38,7 @@ def acknowledge_bulletin(
     principal: BulletinsRead,
     idem: IdempotencyDep,
     body: Annotated[
-        AcknowledgementIn | None, Body(openapi_examples=samples.ACKNOWLEDGE_EXAMPLES)
+        AcknowledgementIn | None, Body(openapi_examples=samples.ACKNOWLEDGE_SAMPLES)
     ] = None,
 ) -> JSONResponse:
     note = body.note if body else None

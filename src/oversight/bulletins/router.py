@@ -29,7 +29,7 @@ HIDDEN = "A bulletin the caller may not read answers 404, as one that does not e
 bulletin_routes.create(
     service.create,
     BulletinCreate,
-    samples.CREATE_EXAMPLES,
+    samples.CREATE_SAMPLES,
     summary="Create a bulletin (a draft)",
     description="A new draft owned by the caller's agency. Editors and partner systems with "
     "`bulletins:write`; a service account may not create RED. Until it is published only its "
@@ -73,7 +73,7 @@ bulletin_routes.step(
     "/{bulletin_id}",
     "update_bulletin",
     service.update,
-    Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_EXAMPLES)],
+    Annotated[BulletinUpdate, Body(openapi_examples=samples.UPDATE_SAMPLES)],
     summary="Edit or reclassify a bulletin",
     description="Editors of the owning agency; needs `If-Match`. Each edit of a published "
     "bulletin is kept as a new revision. A withdrawn bulletin cannot be edited. Only they may "

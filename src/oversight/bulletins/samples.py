@@ -1,4 +1,4 @@
-"""Examples of bulletin bodies and answers, for the API documentation.
+"""Samples of bulletin bodies and answers, for the API documentation.
 
 Indicators use documentation address ranges and `.example` domains; the CVEs are real,
 public advisories.
@@ -6,7 +6,7 @@ public advisories.
 
 from typing import Any
 
-from oversight.docs_ui import sample_ids as ex
+from oversight import samples as ex
 
 RANSOMWARE_BODY = (
     "## What is happening\n"
@@ -174,7 +174,7 @@ ACKNOWLEDGEMENT: dict[str, Any] = {
 }
 ACKNOWLEDGEMENT = ex.names_of(ACKNOWLEDGEMENT)
 
-CREATE_EXAMPLES = {
+CREATE_SAMPLES = {
     "green": {
         "summary": "GREEN: hijacked social media accounts, for every member agency",
         "value": CREATE_GREEN,
@@ -193,12 +193,12 @@ CREATE_EXAMPLES = {
     },
 }
 
-ACKNOWLEDGE_EXAMPLES = {
+ACKNOWLEDGE_SAMPLES = {
     "note": {"summary": "With a note of what the agency did", "value": ACKNOWLEDGEMENT_IN},
     "bare": {"summary": "Receipt only (the body may also be left out)", "value": {}},
 }
 
-UPDATE_EXAMPLES = {
+UPDATE_SAMPLES = {
     "edit": {"summary": "Add an indicator and update the summary", "value": UPDATE_EDIT},
     "reclassify": {
         "summary": "Reclassify as AMBER for the Cyber Resilience Centre",

@@ -32,7 +32,7 @@ from oversight.bulletins.models import (
     IndicatorType,
     Severity,
 )
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 from oversight.web.filters import AgencyFilter, SearchText
 from oversight.web.timestamps import Day, Timestamp
 
@@ -114,7 +114,7 @@ class BulletinContent(BaseModel):
 class BulletinCreate(ClassificationIn, BulletinContent):
     """A new bulletin: it starts as a draft of the caller's agency."""
 
-    model_config = with_examples(ex.CREATE_GREEN, ex.CREATE_AMBER_STRICT)
+    model_config = with_samples(ex.CREATE_GREEN, ex.CREATE_AMBER_STRICT)
 
     title: Title
     summary: Summary
@@ -145,7 +145,7 @@ class BulletinUpdate(PartialUpdate, ClassificationPatch, BulletinContent):
 
     NULLABLE = frozenset({"review_by"})
 
-    model_config = with_examples(ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY)
+    model_config = with_samples(ex.UPDATE_EDIT, ex.UPDATE_RECLASSIFY)
 
     title: Title | None = None
     summary: Summary | None = None
@@ -160,11 +160,11 @@ class BulletinUpdate(PartialUpdate, ClassificationPatch, BulletinContent):
 
 
 class Withdrawal(WithdrawalIn):
-    model_config = with_examples(ex.WITHDRAWAL)
+    model_config = with_samples(ex.WITHDRAWAL)
 
 
 class AcknowledgementIn(BaseModel):
-    model_config = with_examples(ex.ACKNOWLEDGEMENT_IN, extra="forbid")
+    model_config = with_samples(ex.ACKNOWLEDGEMENT_IN, extra="forbid")
 
     note: Note | None = None
 
@@ -178,7 +178,7 @@ class IndicatorRead(BaseModel):
 class BulletinPublic(BaseModel):
     """A bulletin as the public feed shows it: no authors or recipients."""
 
-    model_config = with_examples(ex.PUBLIC, from_attributes=True)
+    model_config = with_samples(ex.PUBLIC, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -203,7 +203,7 @@ class BulletinPublic(BaseModel):
 
 
 class BulletinRead(BulletinPublic, RecipientsSeen):
-    model_config = with_examples(ex.READ)
+    model_config = with_samples(ex.READ)
 
     author_id: uuid.UUID | None
     author: PersonRef | None
@@ -216,7 +216,7 @@ class BulletinRead(BulletinPublic, RecipientsSeen):
 
 
 class RevisionRead(BaseModel):
-    model_config = with_examples(ex.REVISION, from_attributes=True)
+    model_config = with_samples(ex.REVISION, from_attributes=True)
 
     id: uuid.UUID
     bulletin_id: uuid.UUID
@@ -237,7 +237,7 @@ class RevisionRead(BaseModel):
 
 
 class AcknowledgementRead(BaseModel):
-    model_config = with_examples(ex.ACKNOWLEDGEMENT, from_attributes=True)
+    model_config = with_samples(ex.ACKNOWLEDGEMENT, from_attributes=True)
 
     id: uuid.UUID
     bulletin_id: uuid.UUID

@@ -11,6 +11,7 @@ from oversight.access import names, writing
 from oversight.access.items import Items
 from oversight.access.models import CLASSIFICATION_FIELDS
 from oversight.access.repository import ClassifiedRepository
+from oversight.accounts.names import agency_id_of
 from oversight.auth.principal import Principal
 from oversight.bulletins.models import (
     Bulletin,
@@ -97,7 +98,7 @@ def listing(
     plan: SearchPlan = DEFAULT_PLAN,
 ) -> tuple[list[bytes], Key | None]:
     """A page of bulletins as JSON, served from their stored representations."""
-    filters.agency_id = names.agency_id_of(session, filters.agency_id)
+    filters.agency_id = agency_id_of(session, filters.agency_id)
     repo = BulletinRepository(session, principal)
     rows, last = repo.listing(filters, page, plan, pages.loading(repo, REPRESENTED))
     items = pages.items_json(

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from oversight.docs_ui.sample_ids import with_examples
-from oversight.web.paging import EXAMPLE_CURSOR
+from oversight.samples import with_samples
+from oversight.web.paging import SAMPLE_CURSOR
 
-EXAMPLE = {
+SAMPLE = {
     "id": "5b0f4a8e-3c1d-4f7a-9a51-0c2e9d6b7f10",
     "type": "bulletin.published",
     "resource_type": "bulletin",
@@ -19,7 +19,7 @@ EXAMPLE = {
 
 
 class ChangeRead(BaseModel):
-    model_config = with_examples(EXAMPLE, from_attributes=True)
+    model_config = with_samples(SAMPLE, from_attributes=True)
 
     id: uuid.UUID
     type: str = Field(description="`<resource>.<verb>`, e.g. `bulletin.published`")
@@ -30,7 +30,7 @@ class ChangeRead(BaseModel):
 
 
 class ChangePage(BaseModel):
-    model_config = with_examples({"items": [EXAMPLE], "next_cursor": EXAMPLE_CURSOR})
+    model_config = with_samples({"items": [SAMPLE], "next_cursor": SAMPLE_CURSOR})
 
     items: list[ChangeRead]
     next_cursor: str = Field(

@@ -5,8 +5,8 @@ from typing import Any
 
 import typer
 
+from oversight.accounts.models import Agency, AgencyStatus, Sector
 from oversight.agencies import service
-from oversight.agencies.models import Agency, AgencyStatus, Sector
 from oversight.agencies.schemas import AgencyCreate, AgencyRead
 from oversight.cli.output import JsonOpt, choices, emit, example, table, validated
 from oversight.cli.session import cli_session

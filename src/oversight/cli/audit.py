@@ -9,7 +9,8 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from oversight.audit import chain, repository
+from oversight.audit import chain
+from oversight.audit_reads import repository
 from oversight.cli import database
 from oversight.cli.output import JsonOpt, emit, example, fail
 from oversight.cli.progress import Progress

@@ -2,9 +2,9 @@
 
 import typer
 
+from oversight.accounts.models import Sector
 from oversight.agencies import repository as agencies_repo
 from oversight.agencies import service as agencies
-from oversight.agencies.models import Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role
 from oversight.cli import database

@@ -5,13 +5,13 @@ from typing import Any
 
 import typer
 
+from oversight.accounts.models import ServiceAccount
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
 from oversight.cli.listing import AgencyFilterOpt, AgencyOpt, print_all
 from oversight.cli.output import JsonOpt, choices, emit, example, validated
 from oversight.cli.session import cli_session
 from oversight.service_accounts import service
-from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate, ServiceAccountRead
 
 app = typer.Typer(

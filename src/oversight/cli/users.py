@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import User
 from oversight.agencies import service as agencies
 from oversight.auth.scopes import Role
 from oversight.cli.listing import AgencyFilterOpt, AgencyOpt, print_all
@@ -23,7 +24,6 @@ from oversight.cli.output import (
 )
 from oversight.cli.session import cli_session
 from oversight.users import service
-from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserRead
 
 app = typer.Typer(help="People and their roles.", no_args_is_help=True, rich_markup_mode=None)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import User
 from oversight.actions import clock
 from oversight.audit.recorder import set_actor
 from oversight.auth.principal import Principal
@@ -28,7 +29,6 @@ from oversight.bulletins import samples, service
 from oversight.bulletins.schemas import BulletinCreate, BulletinUpdate
 from oversight.db import clock_from
 from oversight.demo.identity import Identity
-from oversight.users.models import User
 
 POLICE = "editor@police.example"
 CRC = "editor@crc.example"

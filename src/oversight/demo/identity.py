@@ -8,19 +8,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from oversight import samples
+from oversight.accounts.models import Agency, Sector
 from oversight.agencies import service as agencies
-from oversight.agencies.models import Agency, Sector
 from oversight.agencies.schemas import AgencyCreate
 from oversight.auth.scopes import Role, Scope
-from oversight.docs_ui import sample_ids
 from oversight.service_accounts import service as service_accounts
 from oversight.service_accounts.schemas import ServiceAccountCreate
 from oversight.users import repository as users_repo
 from oversight.users import service as users
 from oversight.users.schemas import UserCreate
 
-# The agencies the API documentation's examples name go by the examples' names.
-NAMED = {slug: name for name, slug in sample_ids.AGENCIES.values()}
+# The agencies the API documentation's samples name go by the samples' names.
+NAMED = {slug: name for name, slug in samples.AGENCIES.values()}
 
 AGENCIES: list[tuple[str, str, Sector]] = [
     (NAMED["police-cyber"], "police-cyber", Sector.police),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
+from oversight.accounts.models import User
 from oversight.actions import clock, progress
 from oversight.actions import service as actions
 from oversight.actions.schemas import ActionCreate, ActionUpdateIn
@@ -28,7 +29,6 @@ from oversight.meetings import minutes_service as minutes
 from oversight.meetings import samples, service
 from oversight.meetings.models import AttendanceStatus
 from oversight.meetings.schemas import AttendanceEntry, MeetingCreate, MinutesIn
-from oversight.users.models import User
 
 WRITER = "editor@police.example"
 CHAIR = "editor@crc.example"
@@ -52,7 +52,7 @@ The board agreed the four recommendations recorded as decisions and action items
 """
 
 # The board meeting is the one the API documentation shows: its title, place, agenda and
-# first decisions are the examples' own.
+# first decisions are the samples' own.
 BOARD_DECISIONS = [
     *samples.DECISIONS,
     "Encourage membership of the Strategic Oversight group",

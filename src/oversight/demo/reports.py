@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import User
 from oversight.demo.identity import Identity
 from oversight.reports.models import Report
-from oversight.users.models import User
 
 YEAR_FROM = date(2019, 6, 1)
 YEAR_TO = date(2020, 5, 31)

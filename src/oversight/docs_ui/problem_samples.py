@@ -1,4 +1,4 @@
-"""Error examples a reader can trust: each error response of each operation shows a whole
+"""Error samples a reader can trust: each error response of each operation shows a whole
 problem+json body as the API writes it (`web/problems.py`), not a generated `"string"`.
 """
 
@@ -47,8 +47,8 @@ _ISSUES = {
 _OAUTH = {400: ("invalid_grant", BAD_LOGIN), 401: ("invalid_client", BAD_CLIENT)}
 
 
-def problem_example(status: int, path: str) -> dict[str, Any]:
-    """The body the API answers with `status` on `path`, as an example."""
+def problem_sample(status: int, path: str) -> dict[str, Any]:
+    """The body the API answers with `status` on `path`, as a sample."""
     error = BY_STATUS[status]
     slug, detail, oauth = error.slug, DETAILS[status], None
     if path == TOKEN_URL and status in _OAUTH:
@@ -69,7 +69,7 @@ def problem_example(status: int, path: str) -> dict[str, Any]:
     return body
 
 
-def taxii_error_example(status: int) -> dict[str, Any]:
+def taxii_error_sample(status: int) -> dict[str, Any]:
     """The TAXII 2.1 error message the feed answers with `status` (its errors are not
     problem+json: TAXII clients read this shape)."""
     return {
@@ -80,8 +80,9 @@ def taxii_error_example(status: int) -> dict[str, Any]:
     }
 
 
-def problem_examples(doc: dict[str, Any]) -> None:
-    """An example on every problem+json response, and on every TAXII error, that has none."""
+def problem_samples(doc: dict[str, Any]) -> None:
+    """A sample (OpenAPI `example`) on every problem+json response, and on every TAXII
+    error, that has none."""
     for path, item in doc.get("paths", {}).items():
         for op in item.values():
             if not isinstance(op, dict):
@@ -89,10 +90,10 @@ def problem_examples(doc: dict[str, Any]) -> None:
             for status, response in op.get("responses", {}).items():
                 if path.startswith("/taxii2/") and status.isdigit() and int(status) in BY_STATUS:
                     for taxii in response.get("content", {}).values():
-                        taxii.setdefault("example", taxii_error_example(int(status)))
+                        taxii.setdefault("example", taxii_error_sample(int(status)))
                     continue
                 media = response.get("content", {}).get(PROBLEM_JSON)
                 if media is None or "example" in media or "examples" in media:
                     continue
                 if status.isdigit() and int(status) in BY_STATUS:
-                    media["example"] = problem_example(int(status), path)
+                    media["example"] = problem_sample(int(status), path)

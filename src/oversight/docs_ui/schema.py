@@ -7,8 +7,8 @@ from fastapi import FastAPI
 
 from oversight.docs_ui.handbook import TAG_GROUPS
 from oversight.docs_ui.integrators import for_integrators
-from oversight.docs_ui.problem_examples import problem_examples
-from oversight.docs_ui.tidy import tidy_examples
+from oversight.docs_ui.problem_samples import problem_samples
+from oversight.docs_ui.tidy import tidy_samples
 from oversight.errors import PROBLEM_JSON
 
 _FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
@@ -118,9 +118,9 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
     _problem_422(schema)
     _tag_groups(schema)
     for_integrators(schema)
-    problem_examples(schema)
+    problem_samples(schema)
     _one_type_parameters(schema)
-    tidy_examples(schema)
+    tidy_samples(schema)
     return schema
 
 

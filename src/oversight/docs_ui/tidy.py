@@ -1,9 +1,9 @@
-"""Examples in the schema as a reader expects them: fields in the model's order, nulls shown.
+"""Samples in the schema as a reader expects them: fields in the model's order, nulls shown.
 
-Pydantic sorts the keys of schema examples alphabetically, and FastAPI drops every null from
-the document, so `"withdrawn_at": null` would vanish from a bulletin's example although the
-API always sends it. Each example is walked with its schema: keys follow the properties, and
-a required nullable property the example lacks (it can only have been null) is put back.
+Pydantic sorts the keys of schema samples alphabetically, and FastAPI drops every null from
+the document, so `"withdrawn_at": null` would vanish from a bulletin's sample although the
+API always sends it. Each sample is walked with its schema: keys follow the properties, and
+a required nullable property the sample lacks (it can only have been null) is put back.
 """
 
 from typing import Any
@@ -57,8 +57,9 @@ def _media(doc: Node) -> list[Node]:
     return found
 
 
-def tidy_examples(doc: Node) -> None:
-    """Tidy every example of the document: on component schemas and on media types."""
+def tidy_samples(doc: Node) -> None:
+    """Tidy every sample of the document (OpenAPI `example` and `examples`): on component
+    schemas and on media types."""
     for schema in doc.get("components", {}).get("schemas", {}).values():
         if isinstance(schema.get("examples"), list):
             schema["examples"] = [tidy(doc, schema, e) for e in schema["examples"]]
@@ -66,6 +67,6 @@ def tidy_examples(doc: Node) -> None:
         node = media.get("schema", {})
         if "example" in media:
             media["example"] = tidy(doc, node, media["example"])
-        for example in media.get("examples", {}).values():
-            if "value" in example:
-                example["value"] = tidy(doc, node, example["value"])
+        for sample in media.get("examples", {}).values():
+            if "value" in sample:
+                sample["value"] = tidy(doc, node, sample["value"])

@@ -9,10 +9,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from oversight.access.repository import ClassifiedRepository
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency, User
 from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
-from oversight.users.models import User
 
 
 class MeetingRepository(ClassifiedRepository[Meeting]):

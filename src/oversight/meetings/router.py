@@ -28,7 +28,7 @@ HIDDEN = "Answers 404 for a meeting the caller may not read, as for one that doe
 meeting_routes.create(
     service.create,
     MeetingCreate,
-    samples.CREATE_EXAMPLES,
+    samples.CREATE_SAMPLES,
     summary="Create a meeting",
     description="A meeting owned by the caller's agency, classified like any item: its `tlp` "
     "and recipients decide who may read it, its agenda and its minutes. Editors and partner "
@@ -79,7 +79,7 @@ meeting_routes.step(
     "/{meeting_id}/attendance",
     "put_attendance",
     service.put_attendance,
-    Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_EXAMPLES)],
+    Annotated[Attendance, Body(openapi_examples=samples.ATTENDANCE_SAMPLES)],
     summary="Record attendance",
     description="Scope `meetings:write`. "
     "Replaces the whole attendance list: per agency and/or person, `present`, "

@@ -1,9 +1,9 @@
-"""Examples of meeting, attendance and minutes bodies and answers, for the API documentation."""
+"""Samples of meeting, attendance and minutes bodies and answers, for the API documentation."""
 
 from typing import Any
 
+from oversight import samples as ex
 from oversight.actions import samples as actions
-from oversight.docs_ui import sample_ids as ex
 
 AGENDA = [
     "Welcome and apologies",
@@ -113,7 +113,7 @@ READ = ex.names_of(READ)
 
 DETAIL: dict[str, Any] = READ | {"actions": [actions.READ]}
 
-CREATE_EXAMPLES = {
+CREATE_SAMPLES = {
     "board": {
         "summary": "GREEN: the board meeting, with agenda and attendance",
         "value": CREATE,
@@ -124,7 +124,7 @@ CREATE_EXAMPLES = {
     },
 }
 
-ATTENDANCE_EXAMPLES = {
+ATTENDANCE_SAMPLES = {
     "board": {
         "summary": "Agencies, a named person, and an observer without an agency",
         "value": ATTENDANCE,

@@ -18,9 +18,9 @@ from oversight.access.classification import (
 )
 from oversight.actions.schemas import ActionRead
 from oversight.auth.schemas import StrictModel
-from oversight.docs_ui.sample_ids import with_examples
 from oversight.meetings import samples as ex
 from oversight.meetings.models import AttendanceStatus, MinutesStatus
+from oversight.samples import with_samples
 from oversight.web.filters import AgencyFilter
 from oversight.web.timestamps import Timestamp
 
@@ -45,7 +45,7 @@ class MeetingFilters(BaseModel):
 class AttendanceEntry(StrictModel):
     """One agency or person at the meeting; `name` defaults to the agency's name."""
 
-    model_config = with_examples(ex.ATTENDANCE[0], ex.ATTENDANCE[3])
+    model_config = with_samples(ex.ATTENDANCE[0], ex.ATTENDANCE[3])
 
     agency_id: uuid.UUID | None = None
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -62,7 +62,7 @@ Attendance = Annotated[list[AttendanceEntry], Field(max_length=500)]
 
 
 class AttendanceRead(BaseModel):
-    model_config = with_examples(ex.ATTENDANCE_READ[0])
+    model_config = with_samples(ex.ATTENDANCE_READ[0])
 
     agency_id: uuid.UUID | None
     name: str
@@ -70,7 +70,7 @@ class AttendanceRead(BaseModel):
 
 
 class MeetingCreate(ClassificationIn):
-    model_config = with_examples(ex.CREATE, ex.CREATE_AMBER_STRICT)
+    model_config = with_samples(ex.CREATE, ex.CREATE_AMBER_STRICT)
 
     title: Title
     held_at: Timestamp = Field(description="When the meeting starts (RFC 3339, with offset)")
@@ -87,7 +87,7 @@ class MeetingPatch(PartialUpdate, ClassificationPatch):
 
     NULLABLE = CLASSIFICATION_FIELDS | {"location", "chair_user_id"}
 
-    model_config = with_examples(ex.PATCH)
+    model_config = with_samples(ex.PATCH)
 
     title: Title | None = None
     held_at: Timestamp | None = None
@@ -97,7 +97,7 @@ class MeetingPatch(PartialUpdate, ClassificationPatch):
 
 
 class MinutesIn(StrictModel):
-    model_config = with_examples(ex.MINUTES_IN)
+    model_config = with_samples(ex.MINUTES_IN)
 
     body: Annotated[str, Field(max_length=MAX_MINUTES_CHARS, description="Markdown")]
     decisions: Annotated[list[Decision], Field(max_length=200)] = Field(
@@ -106,7 +106,7 @@ class MinutesIn(StrictModel):
 
 
 class ReopenIn(StrictModel):
-    model_config = with_examples(ex.REOPEN)
+    model_config = with_samples(ex.REOPEN)
 
     reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="Why approved minutes are being changed (kept with the new version)"
@@ -114,7 +114,7 @@ class ReopenIn(StrictModel):
 
 
 class MinutesRead(BaseModel):
-    model_config = with_examples(ex.MINUTES_READ, from_attributes=True)
+    model_config = with_samples(ex.MINUTES_READ, from_attributes=True)
 
     version: int = Field(validation_alias="revision", description="1 for the first minutes")
     status: MinutesStatus
@@ -130,7 +130,7 @@ class MinutesRead(BaseModel):
 
 
 class MeetingRead(ClassificationOut):
-    model_config = with_examples(ex.READ, from_attributes=True)
+    model_config = with_samples(ex.READ, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -154,7 +154,7 @@ class MeetingRead(ClassificationOut):
 
 
 class MeetingDetail(MeetingRead):
-    model_config = with_examples(ex.DETAIL)
+    model_config = with_samples(ex.DETAIL)
 
     actions: list[ActionRead] | None = Field(
         description="The meeting's action items the caller may see (null without actions:read)"

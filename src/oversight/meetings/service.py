@@ -6,8 +6,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from oversight.access import names, writing
+from oversight.access import writing
 from oversight.access.policy import may_write
+from oversight.accounts.names import agency_id_of
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
@@ -114,7 +115,7 @@ def listing(
 ) -> tuple[list[bytes], Key | None]:
     """A page of meetings as the caller sees them, as JSON."""
     repo = MeetingRepository(session, principal)
-    agency = names.agency_id_of(session, f.agency_id)
+    agency = agency_id_of(session, f.agency_id)
     base = pages.loading(repo, presenter.REPRESENTED)
     rows, last = repo.listing(
         page, held_from=f.held_from, held_to=f.held_to, agency_id=agency, base=base

@@ -34,7 +34,7 @@ ANONYMOUS = (
 report_routes.create(
     service.create,
     ReportCreate,
-    samples.CREATE_EXAMPLES,
+    samples.CREATE_SAMPLES,
     summary="Report an incident or a near miss",
     description="A new report of the caller's agency, `submitted` at once. Editors and "
     "partner systems with `reports:write`. Classified like every item: `tlp` (default AMBER) "

@@ -1,8 +1,8 @@
-"""Examples of report bodies and answers, and of the statistics, for the API documentation."""
+"""Samples of report bodies and answers, and of the statistics, for the API documentation."""
 
 from typing import Any
 
-from oversight.docs_ui import sample_ids as ex
+from oversight import samples as ex
 
 CREATE_NEAR_MISS: dict[str, Any] = {
     "kind": "near_miss",
@@ -61,7 +61,7 @@ READ: dict[str, Any] = CREATE_NEAR_MISS | {
 }
 READ = ex.names_of(READ)
 
-CREATE_EXAMPLES = {
+CREATE_SAMPLES = {
     "near_miss": {"summary": "A near miss, anonymous to peers", "value": CREATE_NEAR_MISS},
     "incident": {"summary": "An incident with a loss, AMBER+STRICT", "value": CREATE_INCIDENT},
 }

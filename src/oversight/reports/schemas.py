@@ -23,10 +23,10 @@ from oversight.access.classification import (
     RecipientsSeen,
 )
 from oversight.bulletins.models import Category
-from oversight.docs_ui.sample_ids import with_examples
 from oversight.reports import samples as ex
 from oversight.reports.models import Outcome, ReportKind, ReportStatus, VictimType
 from oversight.reports.models import Vector as AttackVector
+from oversight.samples import with_samples
 from oversight.web.filters import SearchText
 from oversight.web.timestamps import DAY_TEXT, Day
 
@@ -71,7 +71,7 @@ class ReportContent(BaseModel):
 class ReportCreate(ClassificationIn, ReportContent):
     """A new report of the caller's agency: `submitted` at once (reports have no draft)."""
 
-    model_config = with_examples(ex.CREATE_NEAR_MISS, ex.CREATE_INCIDENT)
+    model_config = with_samples(ex.CREATE_NEAR_MISS, ex.CREATE_INCIDENT)
 
     kind: ReportKind
     occurred_on: Occurred
@@ -106,7 +106,7 @@ class ReportUpdate(PartialUpdate, ClassificationPatch, ReportContent):
 
     NULLABLE = frozenset({"downtime_hours"})
 
-    model_config = with_examples(ex.UPDATE)
+    model_config = with_samples(ex.UPDATE)
 
     kind: ReportKind | None = None
     occurred_on: Occurred | None = None
@@ -125,14 +125,14 @@ class ReportUpdate(PartialUpdate, ClassificationPatch, ReportContent):
 
 
 class Withdrawal(WithdrawalIn):
-    model_config = with_examples(ex.WITHDRAWAL)
+    model_config = with_samples(ex.WITHDRAWAL)
 
 
 class ReportRead(RecipientsSeen):
     """A report as its reader sees it: agency and author are null for readers outside the
     reporting agency when it is `anonymous_to_peers`."""
 
-    model_config = with_examples(ex.READ, from_attributes=True)
+    model_config = with_samples(ex.READ, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID | None

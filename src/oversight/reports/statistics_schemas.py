@@ -5,8 +5,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from oversight.docs_ui.sample_ids import with_examples
 from oversight.reports import samples as ex
+from oversight.samples import with_samples
 
 
 class GroupBy(StrEnum):
@@ -39,7 +39,7 @@ Period = Field(description="The whole months the figures cover (null: unbounded)
 
 
 class ReportStatistics(BaseModel):
-    model_config = with_examples(ex.STATISTICS, populate_by_name=True)
+    model_config = with_samples(ex.STATISTICS, populate_by_name=True)
 
     group_by: GroupBy
     period_from: date | None = Field(alias="from", description="First day counted")
@@ -51,7 +51,7 @@ class ReportStatistics(BaseModel):
 
 
 class StatisticsSummary(BaseModel):
-    model_config = with_examples(ex.SUMMARY, populate_by_name=True)
+    model_config = with_samples(ex.SUMMARY, populate_by_name=True)
 
     period_from: date | None = Field(alias="from", description="First day counted")
     period_to: date | None = Field(alias="to", description="Last day counted")

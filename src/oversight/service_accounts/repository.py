@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oversight.service_accounts.models import ServiceAccount
+from oversight.accounts.models import ServiceAccount
 
 
 def by_client_id(session: Session, client_id: str) -> ServiceAccount | None:

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import Query
 
+from oversight.accounts.models import ServiceAccount
 from oversight.auth.principal import AdminScope
 from oversight.errors import responses
 from oversight.service_accounts import service
-from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import (
     ServiceAccountCreate,
     ServiceAccountRead,

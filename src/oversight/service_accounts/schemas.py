@@ -5,13 +5,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
+from oversight import samples as ex
 from oversight.access.bodies import trimmed
 from oversight.auth.schemas import StrictModel
 from oversight.auth.scopes import SERVICE_ACCOUNT_SCOPES, Scope
-from oversight.docs_ui import sample_ids as ex
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 
-ACCOUNT_EXAMPLE = {
+ACCOUNT_SAMPLE = {
     "id": ex.SERVICE_ACCOUNT,
     "name": "Cyber Resilience Centre alerting",
     "agency_id": ex.CRC,
@@ -29,7 +29,7 @@ Name = trimmed(2, 200)
 
 
 class ServiceAccountCreate(StrictModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "name": "Cyber Resilience Centre alerting",
             "agency_id": ex.CRC,
@@ -55,7 +55,7 @@ class ServiceAccountCreate(StrictModel):
 
 
 class ServiceAccountRead(BaseModel):
-    model_config = with_examples(ACCOUNT_EXAMPLE, from_attributes=True)
+    model_config = with_samples(ACCOUNT_SAMPLE, from_attributes=True)
 
     id: uuid.UUID
     name: str
@@ -69,8 +69,8 @@ class ServiceAccountRead(BaseModel):
 
 
 class ServiceAccountSecret(ServiceAccountRead):
-    model_config = with_examples(
-        ACCOUNT_EXAMPLE | {"client_secret": "ovs_EXAMPLE-client-secret-not-a-real-one-0000"}
+    model_config = with_samples(
+        ACCOUNT_SAMPLE | {"client_secret": "ovs_EXAMPLE-client-secret-not-a-real-one-0000"}
     )
 
     client_secret: str | None = Field(

@@ -9,13 +9,13 @@ import uuid
 from sqlalchemy.orm import Session
 
 from oversight.access.reach import Reach, target_agency
+from oversight.accounts.models import ServiceAccount
 from oversight.agencies import repository as agencies
 from oversight.auth.passwords import new_secret, secret_digest
 from oversight.auth.principal import Principal
 from oversight.db import utcnow
 from oversight.errors import Conflict, Unprocessable
 from oversight.service_accounts import repository
-from oversight.service_accounts.models import ServiceAccount
 from oversight.service_accounts.schemas import ServiceAccountCreate
 
 accounts = Reach(

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from oversight.access.repository import ClassifiedRepository
-from oversight.agencies.models import Agency
+from oversight.accounts.models import Agency
 from oversight.auth.principal import Principal
 from oversight.db.keyset import Key, PageSlice, keyset
 from oversight.taxii.models import StixCollectionHead, StixObject, StixVersion

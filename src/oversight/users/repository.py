@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from oversight.users.models import User
+from oversight.accounts.models import User
 
 
 def holds_role(role: str) -> ColumnElement[bool]:

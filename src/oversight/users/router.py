@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import Query
 
+from oversight.accounts.models import User
 from oversight.auth.principal import AdminScope
 from oversight.auth.scopes import Role
 from oversight.errors import responses
 from oversight.users import service
-from oversight.users.models import User
 from oversight.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
 from oversight.web import paging
 from oversight.web.etag import ExpectedVersion

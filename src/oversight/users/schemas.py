@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from oversight import samples as ex
 from oversight.access.bodies import trimmed
 from oversight.agencies.schemas import PatchModel
 from oversight.auth.schemas import Password, StrictModel
 from oversight.auth.scopes import Role
-from oversight.docs_ui import sample_ids as ex
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 
 DisplayName = trimmed(1, 200)
 Email = Annotated[EmailStr, Field(max_length=320, examples=["a.analyst@police.example.org"])]
@@ -25,7 +25,7 @@ Roles = Annotated[
 ]
 
 
-USER_EXAMPLE = {
+USER_SAMPLE = {
     "id": ex.COUNCIL_MEMBER,
     "email": "member@county.example",
     "display_name": "Ruth Adeyemi",
@@ -44,7 +44,7 @@ def normalise_roles(roles: list[Role]) -> list[str]:
 
 
 class UserCreate(StrictModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
             "email": "member@county.example",
             "display_name": "Ruth Adeyemi",
@@ -74,7 +74,7 @@ class UserCreate(StrictModel):
 
 
 class UserUpdate(PatchModel):
-    model_config = with_examples({"display_name": "Ruth Adeyemi", "roles": ["member", "editor"]})
+    model_config = with_samples({"display_name": "Ruth Adeyemi", "roles": ["member", "editor"]})
 
     email: Email | None = None
     display_name: DisplayName | None = None
@@ -87,7 +87,7 @@ class UserUpdate(PatchModel):
 
 
 class UserRead(BaseModel):
-    model_config = with_examples(USER_EXAMPLE, from_attributes=True)
+    model_config = with_samples(USER_SAMPLE, from_attributes=True)
 
     id: uuid.UUID
     email: str
@@ -102,8 +102,8 @@ class UserRead(BaseModel):
 
 
 class UserCreated(UserRead):
-    model_config = with_examples(
-        USER_EXAMPLE | {"version": 1, "last_login_at": None, "password": "EXAMPLE-one-time-pw-0000"}
+    model_config = with_samples(
+        USER_SAMPLE | {"version": 1, "last_login_at": None, "password": "EXAMPLE-one-time-pw-0000"}
     )
 
     password: str | None = Field(
@@ -114,7 +114,7 @@ class UserCreated(UserRead):
 
 
 class PasswordReset(BaseModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {"user_id": ex.COUNCIL_MEMBER, "password": "EXAMPLE-one-time-pw-0000"}
     )
 

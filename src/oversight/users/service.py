@@ -9,6 +9,7 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from oversight.access.reach import Reach, check_reserved, managed_agency, target_agency
+from oversight.accounts.models import User
 from oversight.agencies import repository as agencies
 from oversight.auth import throttle
 from oversight.auth.passwords import generate_password, hash_password
@@ -18,7 +19,6 @@ from oversight.auth.scopes import Role
 from oversight.db import utcnow
 from oversight.errors import Conflict, Forbidden, Unprocessable
 from oversight.users import repository
-from oversight.users.models import User
 from oversight.users.schemas import UserCreate, UserUpdate, normalise_roles
 
 people = Reach(

@@ -5,19 +5,27 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from oversight.auth.principal import Principal
 from oversight.idempotency import store
 from oversight.web.etag import etag
 from oversight.web.location import Route, location
 
 REPLAYED = "Idempotent-Replayed"
+
+
+class Caller(Protocol):
+    """Whose answers are kept: the principal (auth's `Principal`), by kind and id."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -30,7 +38,7 @@ class Idempotency:
     def respond(
         self,
         session: Session,
-        principal: Principal,
+        principal: Caller,
         produce: Callable[[], BaseModel],
         *,
         status_code: int = 201,

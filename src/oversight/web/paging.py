@@ -26,21 +26,21 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Opaque like a real one, valid for no list.
-EXAMPLE_CURSOR = "eyJwIjoiL2FwaS92MS9idWxsZXRpbnMiLCJrIjpbXX0.ZXhhbXBsZS1vbmx5"
+SAMPLE_CURSOR = "eyJwIjoiL2FwaS92MS9idWxsZXRpbnMiLCJrIjpbXX0.ZXhhbXBsZS1vbmx5"
 BAD_CURSOR = "The cursor is not valid for this list; start again without it"
 
 
-def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
-    """`Page[X]` is documented with a page of X's first example, so every list shows one."""
+def _page_sample(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """`Page[X]` is documented with a page of X's first sample, so every list shows one."""
     item = next(iter(get_args(cls.model_fields["items"].annotation)), None)
     extra = getattr(item, "model_config", {}).get("json_schema_extra")
-    examples = extra.get("examples") if isinstance(extra, dict) else None
-    if examples:
-        schema["examples"] = [{"items": examples[:1], "next_cursor": EXAMPLE_CURSOR}]
+    samples = extra.get("examples") if isinstance(extra, dict) else None
+    if samples:
+        schema["examples"] = [{"items": samples[:1], "next_cursor": SAMPLE_CURSOR}]
 
 
 class Page(BaseModel, Generic[T]):
-    model_config = ConfigDict(json_schema_extra=_page_example)
+    model_config = ConfigDict(json_schema_extra=_page_sample)
 
     items: list[T]
     next_cursor: str | None = Field(

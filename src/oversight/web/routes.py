@@ -138,7 +138,7 @@ class ItemRoutes:
         self,
         make: Step,
         body: type[BaseModel],
-        examples: dict[str, Any] | None = None,
+        samples: dict[str, Any] | None = None,
         *,
         answer: type[BaseModel] | None = None,
         show: Callable[[Any], Any] | None = None,
@@ -153,7 +153,7 @@ class ItemRoutes:
         answer = answer or self.answer
         assert answer is not None, "a create needs the answer's model"
         shown = show or self.show or answer.model_validate
-        Given = body if examples is None else Annotated[body, Body(openapi_examples=examples)]
+        Given = body if samples is None else Annotated[body, Body(openapi_examples=samples)]
         at = (f"get_{self.one}", self.id_param)
 
         def endpoint(

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
 )
-EXAMPLE = "2026-11-27T09:30:00Z"
+SAMPLE = "2026-11-27T09:30:00Z"
 
 
 def _rfc3339(value: object) -> object:
@@ -18,7 +18,7 @@ def _rfc3339(value: object) -> object:
     if isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _RFC3339.match(value):
-        raise ValueError(f"must be an RFC 3339 timestamp with a time zone, e.g. {EXAMPLE}")
+        raise ValueError(f"must be an RFC 3339 timestamp with a time zone, e.g. {SAMPLE}")
     return value
 
 

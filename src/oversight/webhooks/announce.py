@@ -13,11 +13,10 @@ import oversight.bulletins.repository
 import oversight.meetings.repository
 import oversight.reports.repository  # noqa: F401
 from oversight.access.repository import ClassifiedRepository
-from oversight.agencies.models import Agency, AgencyStatus
+from oversight.accounts.models import Agency, AgencyStatus, ServiceAccount
 from oversight.audit.chain import rfc3339
 from oversight.auth.principal import Principal
 from oversight.changes.service import READ_SCOPE
-from oversight.service_accounts.models import ServiceAccount
 
 PATHS = {
     "bulletin": "bulletins",

@@ -7,12 +7,12 @@ from pydantic import BaseModel, Field, field_validator
 
 from oversight.access.bodies import trimmed
 from oversight.changes.outbox import EVENT_TYPES, RESOURCE_TYPES
-from oversight.docs_ui.sample_ids import with_examples
+from oversight.samples import with_samples
 
 Url = trimmed(8, 2000)
 EVENT_NAMES = frozenset(EVENT_TYPES.values()) | frozenset(RESOURCE_TYPES)
 
-READ_EXAMPLE = {
+READ_SAMPLE = {
     "id": "9d4c1f0e-2b7a-4e51-8c3d-5f6a7b8c9d01",
     "agency_id": "3e5b7c9d-1f2a-4b6c-8d0e-2f4a6b8c0d12",
     "url": "https://siem.partner.example/hooks/oversight",
@@ -24,9 +24,9 @@ READ_EXAMPLE = {
     "created_at": "2026-11-27T09:30:00Z",
     "updated_at": "2026-11-27T09:30:00Z",
 }
-DELIVERY_EXAMPLE = {
+DELIVERY_SAMPLE = {
     "id": "2b7a9d4c-1f0e-4e51-8c3d-5f6a7b8c9d01",
-    "webhook_id": READ_EXAMPLE["id"],
+    "webhook_id": READ_SAMPLE["id"],
     "event_id": "5b0f4a8e-3c1d-4f7a-9a51-0c2e9d6b7f10",
     "type": "bulletin.published",
     "resource_type": "bulletin",
@@ -53,11 +53,11 @@ def _known(values: list[str] | None) -> list[str] | None:
 
 
 class WebhookCreate(BaseModel):
-    model_config = with_examples(
+    model_config = with_samples(
         {
-            "url": READ_EXAMPLE["url"],
-            "event_types": READ_EXAMPLE["event_types"],
-            "principal_id": READ_EXAMPLE["principal_id"],
+            "url": READ_SAMPLE["url"],
+            "event_types": READ_SAMPLE["event_types"],
+            "principal_id": READ_SAMPLE["principal_id"],
         },
         extra="forbid",
     )
@@ -78,7 +78,7 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookUpdate(BaseModel):
-    model_config = with_examples({"event_types": ["bulletin"]}, extra="forbid")
+    model_config = with_samples({"event_types": ["bulletin"]}, extra="forbid")
 
     url: Url | None = None
     event_types: list[str] | None = Field(default=None, max_length=50)
@@ -89,7 +89,7 @@ class WebhookUpdate(BaseModel):
 
 
 class WebhookRead(BaseModel):
-    model_config = with_examples(READ_EXAMPLE, from_attributes=True)
+    model_config = with_samples(READ_SAMPLE, from_attributes=True)
 
     id: uuid.UUID
     agency_id: uuid.UUID
@@ -104,13 +104,13 @@ class WebhookRead(BaseModel):
 
 
 class WebhookSecret(WebhookRead):
-    model_config = with_examples(READ_EXAMPLE | {"secret": "whsec_" + "A" * 32})
+    model_config = with_samples(READ_SAMPLE | {"secret": "whsec_" + "A" * 32})
 
     secret: str | None = Field(description="The signing secret (`whsec_…`): in this response only")
 
 
 class DeliveryRead(BaseModel):
-    model_config = with_examples(DELIVERY_EXAMPLE, from_attributes=True)
+    model_config = with_samples(DELIVERY_SAMPLE, from_attributes=True)
 
     id: uuid.UUID = Field(description="The `webhook-id` header of every attempt")
     webhook_id: uuid.UUID

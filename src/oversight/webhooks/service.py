@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from oversight.accounts.models import ServiceAccount
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import Role
 from oversight.changes import repository as feed
@@ -14,7 +15,6 @@ from oversight.db import utcnow
 from oversight.db.keyset import Key, PageSlice
 from oversight.db.versions import match_version, require_version
 from oversight.errors import Forbidden, NotFound, Unprocessable
-from oversight.service_accounts.models import ServiceAccount
 from oversight.webhooks import targets
 from oversight.webhooks.announce import readable_resources
 from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookState
