@@ -52,10 +52,11 @@ def prepare_worker(app: FastAPI) -> None:
     """What a serving worker does once its app is built (not the tests: they build many).
 
     On SQLite, checkpoints move to a background thread (see `sqlite_checkpoints`). Then what
-    the worker built at start-up is frozen: modules, routes, models and schemas (about 150,000
-    objects) live as long as the worker, yet every full garbage collection walked them all,
-    holding up the request in hand for as long (about 120 ms on the 2-core machine measured).
-    Frozen, they are left out of every later collection; request garbage goes as before.
+    the worker built at start-up is frozen: modules, routes, models and schemas live as long
+    as the worker, yet every full garbage collection walked them all, holding up the request
+    in hand for as long. Frozen, they are left out of every later collection; request garbage
+    goes as before. The figures: docs/architecture.md, "Tails: what a serving worker does at
+    start".
     """
     app.state.checkpoints = start_checkpoints(app.state.engine)
     gc.collect()

@@ -5,11 +5,9 @@ into the database file (a checkpoint, with an fsync of each file) inside whichev
 takes the log past 1,000 pages. Audited reads commit a few records with every list page, so
 about one list request in a hundred paid for a checkpoint. A serving worker runs a PASSIVE
 checkpoint every quarter of a second in a thread of its own: it waits for no reader or writer
-(a busy one is simply retried), and the copying and fsyncs run outside the GIL. On the 2-core
-machine measured (list pages at one connection, five runs of each), the p95 went from 48-58
-ms to 34-47 ms and throughput rose by a tenth; with no checkpoints at all it was 29-31 ms,
-the rest being the fsyncs themselves slowing commits on that disk. SQLite's automatic
-checkpoint stays on as the safety net for a log that grows faster than that.
+(a busy one is simply retried), and the copying and fsyncs run outside the GIL. SQLite's
+automatic checkpoint stays on as the safety net for a log that grows faster than that. What
+it saves: docs/architecture.md, "Tails: what a serving worker does at start".
 """
 
 import logging

@@ -138,8 +138,8 @@ class CollectionRepository:
             return
         model = self.bulletins.model
         # Looked up by primary key only: a TLP condition here let SQLite walk the TLP index
-        # over every AMBER and RED bulletin (60 ms a page at 1M bulletins); `record_reads`
-        # keeps the audited TLPs.
+        # over every AMBER and RED bulletin (docs/architecture.md, "Against medallion, and at
+        # scale"); `record_reads` keeps the audited TLPs.
         stmt = (
             self.bulletins.base()
             .where(model.id.in_(ids))

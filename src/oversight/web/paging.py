@@ -151,7 +151,8 @@ async def page_query(  # async: no I/O here, so no trip to the threadpool for it
 PageDep = Annotated[PageQuery, Depends(page_query)]
 
 # Built once: pydantic caches a parametrized model only while something holds it, and
-# building `Page[Any]` anew cost about 5 % of a list request.
+# building `Page[Any]` anew showed in every list request (docs/architecture.md, "Tails:
+# what a serving worker does at start").
 _ANY_PAGE = Page[Any]
 
 
