@@ -78,12 +78,6 @@ def _behind(head: int) -> Select[tuple[WebhookState]]:
     )
 
 
-def has_work(session: Session, head: int, now: datetime) -> bool:
-    """Whether a pass would do anything: a plain read, so an idle worker takes no lock."""
-    due = select(WebhookDelivery.id).where(*due_now(now))
-    return bool(session.scalar(select(or_(_behind(head).exists(), due.exists()))))
-
-
 def behind(session: Session, head: int, limit: int, lock: bool) -> list[tuple[uuid.UUID, int]]:
     """Active webhooks not yet fanned out up to `head`, and where each stands; `lock` locks
     their states for this transaction's fan-out (others skip them)."""
