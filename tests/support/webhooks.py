@@ -1,5 +1,7 @@
 """Webhook test steps: a webhook on a receiver, a worker on the test's database."""
 
+import os
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,8 +11,9 @@ from fastapi.testclient import TestClient
 from oversight.db import make_engine, make_sessionmaker, migrations
 from oversight.main import create_app
 from oversight.webhooks.worker import Worker
-from tests.support.databases import make_settings
+from tests.support.databases import TEST_SECRET, make_settings
 from tests.support.factories import Factory
+from tests.support.live import oversight_command
 
 API = "/api/v1/webhooks"
 
@@ -59,3 +62,16 @@ def world(databases: Any, tmp_path: Any) -> Iterator[tuple[str, TestClient, Fact
         yield url, client, Factory(session, app.state.tokens)
     session.close()
     engine.dispose()
+
+
+def worker_process(url: str, home: Any, lease: int) -> "subprocess.Popen[bytes]":
+    """An `oversight worker` process on a committed database, taking 5 at a time."""
+    env = {
+        **os.environ,
+        "OVERSIGHT_DATABASE_URL": url,
+        "OVERSIGHT_SECRET_KEY": TEST_SECRET,
+        "OVERSIGHT_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "OVERSIGHT_LOG_LEVEL": "WARNING",
+    }
+    cmd = [*oversight_command(), "worker", "--batch", "5", "--lease-seconds", str(lease)]
+    return subprocess.Popen([*cmd, "--idle-seconds", "0.05"], env=env, cwd=home)

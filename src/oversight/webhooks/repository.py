@@ -61,7 +61,7 @@ class WebhookRepository:
 # The worker's queue.
 
 
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+def due_now(now: datetime) -> tuple[ColumnElement[bool], ...]:
     """Pending, its time come, and no live worker holds it."""
     return (
         WebhookDelivery.status == DeliveryStatus.pending.value,
@@ -78,22 +78,18 @@ def _behind(head: int) -> Select[tuple[WebhookState]]:
     )
 
 
-def has_work(session: Session, head: int, now: datetime) -> bool:
-    """Whether a pass would do anything: a plain read, so an idle worker takes no lock."""
-    due = select(WebhookDelivery.id).where(*_due(now))
-    return bool(session.scalar(select(or_(_behind(head).exists(), due.exists()))))
-
-
-def behind(session: Session, head: int, limit: int) -> list[WebhookState]:
-    """States of active webhooks not yet fanned out up to `head`, locked for this fan-out
-    (others skip them on PostgreSQL)."""
+def behind(session: Session, head: int, limit: int, lock: bool) -> list[tuple[uuid.UUID, int]]:
+    """Active webhooks not yet fanned out up to `head`, and where each stands; `lock` locks
+    their states for this transaction's fan-out (others skip them)."""
     stmt = (
         _behind(head)
+        .with_only_columns(WebhookState.webhook_id, WebhookState.last_position)
         .order_by(WebhookState.webhook_id)
         .limit(limit)
-        .with_for_update(of=WebhookState, skip_locked=True)
     )
-    return list(session.scalars(stmt))
+    if lock:
+        stmt = stmt.with_for_update(of=WebhookState, skip_locked=True)
+    return [(row.webhook_id, row.last_position) for row in session.execute(stmt)]
 
 
 def events_between(session: Session, position: int, upto: int, limit: int) -> list[ChangeEvent]:
@@ -107,14 +103,18 @@ def events_between(session: Session, position: int, upto: int, limit: int) -> li
     return list(session.scalars(stmt))
 
 
-def due(session: Session, now: datetime, limit: int) -> list[WebhookDelivery]:
+def due(session: Session, now: datetime, limit: int, lock: bool) -> list[WebhookDelivery]:
+    """Up to `limit` due deliveries, oldest first; `lock` locks them (others skip them)."""
+    if limit <= 0:
+        return []
     stmt = (
         select(WebhookDelivery)
-        .where(*_due(now))
+        .where(*due_now(now))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     )
+    if lock:
+        stmt = stmt.with_for_update(skip_locked=True)
     return list(session.scalars(stmt))
 
 
@@ -172,4 +172,5 @@ def delivery_row(webhook_id: uuid.UUID, event: ChangeEvent, now: datetime) -> di
         "attempts": 0,
         "created_at": now,
         "next_attempt_at": now,
+        "leased_until": None,
     }

@@ -2,11 +2,16 @@
 or failed; and when a run of failures disables the webhook."""
 
 import random
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, literal, update
+from sqlalchemy.orm import Session
+
+from oversight.webhooks import repository
 from oversight.webhooks.models import DeliveryStatus, WebhookDelivery
-from oversight.webhooks.sending import Outcome
+from oversight.webhooks.sending import Claim, Outcome
 
 RETRY_FOR = timedelta(hours=24)
 DISABLE_AFTER = 20
@@ -38,3 +43,50 @@ def record(delivery: WebhookDelivery, outcome: Outcome, now: datetime, rng: Rng)
         delivery.next_attempt_at = None
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts, rng)
+
+
+def settle(
+    session: Session, outcomes: list[tuple[Claim, Outcome]], now: datetime, rng: Rng
+) -> dict[uuid.UUID, list[bool]]:
+    """A batch's outcomes: one statement per status code delivered (most batches are one
+    statement), the failures one by one (each has its own backoff). Only deliveries still
+    pending are settled; what each webhook's settled outcomes were, in the order claimed."""
+    settled: set[uuid.UUID] = set()
+    delivered: dict[int | None, list[uuid.UUID]] = {}
+    for claim, outcome in outcomes:
+        if outcome.ok:
+            delivered.setdefault(outcome.status_code, []).append(claim.delivery_id)
+    at = literal(now, WebhookDelivery.last_attempt_at.type)
+    for code, ids in delivered.items():
+        settled.update(
+            session.scalars(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.id.in_(ids),
+                    WebhookDelivery.status == DeliveryStatus.pending.value,
+                )
+                .values(
+                    status=DeliveryStatus.delivered.value,
+                    attempts=WebhookDelivery.attempts + 1,
+                    first_attempt_at=func.coalesce(WebhookDelivery.first_attempt_at, at),
+                    last_attempt_at=now,
+                    last_status_code=code,
+                    last_error=None,
+                    leased_until=None,
+                    delivered_at=now,
+                    next_attempt_at=None,
+                )
+                .returning(WebhookDelivery.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    failed = {c.delivery_id: o for c, o in outcomes if not o.ok}
+    if failed:
+        for delivery in repository.pending(session, list(failed)).values():
+            record(delivery, failed[delivery.id], now, rng)
+            settled.add(delivery.id)
+    runs: dict[uuid.UUID, list[bool]] = {}
+    for claim, outcome in outcomes:
+        if claim.delivery_id in settled:
+            runs.setdefault(claim.webhook_id, []).append(outcome.ok)
+    return runs

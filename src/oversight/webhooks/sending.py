@@ -23,6 +23,7 @@ class Claim:
     """A leased delivery, with all its attempt needs (read in the claim's transaction)."""
 
     delivery_id: uuid.UUID
+    webhook_id: uuid.UUID
     url: str
     secret: str
     type: str

@@ -1,19 +1,20 @@
 """`oversight worker`: fans the outbox out to webhooks and delivers, at least once.
 
-A pass is two short transactions around the HTTP calls, never one held across them:
-1. claim: for each active webhook behind the feed (its state row locked, `SKIP LOCKED`), the
-   events after its position that its principal reads now become deliveries, and the
-   position moves on; then up to `batch` due deliveries are leased (`FOR UPDATE SKIP
-   LOCKED`, then `leased_until`), so several workers share the queue and a killed worker's
-   leases simply run out. Each is checked again just before: the principal may read the
-   item *now*.
+A pass is at most two short write transactions around the HTTP calls, never one held across
+them:
+1. claim (`claims.py`): the events behind each active webhook's feed position that its
+   principal reads now become deliveries, and up to `batch` due deliveries (those just made
+   among them) are leased (`leased_until`), so several workers share the queue and a killed
+   worker's leases simply run out. Whether the principal reads each item is checked just
+   before. On SQLite all of it is read without the write lock and then taken by one short
+   write whose statements re-check what was read; on PostgreSQL the reads lock their rows
+   (`FOR UPDATE SKIP LOCKED`) in the write's transaction.
 2. each claimed delivery is signed and POSTed, `concurrency` at a time, outside any
    transaction;
-3. settle: the outcomes of the whole batch in one transaction: delivered, or retried later
-   with backoff.
-A pass starts only when a plain read finds work, so an idle worker takes no lock (on SQLite,
-not the one write lock). SQLite has one writer at a time: run one worker there
-(docs/architecture.md, "Change feed and webhooks").
+3. settle: the outcomes of the whole batch in one transaction, one statement per status
+   code delivered: delivered, or retried later with backoff.
+A pass writes only when its read finds work, so an idle worker takes no lock (on SQLite, not
+the one write lock) (docs/architecture.md, "Change feed and webhooks").
 """
 
 import random
@@ -26,17 +27,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from oversight.audit.recorder import SYSTEM
-from oversight.changes import repository as feed
 from oversight.db import unit_of_work, utcnow
-from oversight.webhooks import announce, repository, retries, sending, targets
-from oversight.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
+from oversight.webhooks import claims, repository, retries, sending, targets
+from oversight.webhooks.models import Webhook
 from oversight.webhooks.sending import Claim, Outcome
-
-FAN_OUT_EVENTS = 500
 
 
 @dataclass
@@ -54,9 +52,11 @@ class Worker:
     client: httpx.Client = field(default_factory=sending.new_client)
     pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     reader: "sessionmaker[Session]" = field(init=False, repr=False)
+    locking: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.reader = _plain_reads(self.factory)
+        self.locking = self.factory.kw["bind"].dialect.name != "sqlite"
 
     def run(self, idle_seconds: float = 0.5, gather_seconds: float = 0.15) -> None:
         """Until `stopping` is set (SIGTERM): the deliveries in flight finish and are settled.
@@ -81,139 +81,59 @@ class Worker:
 
     def run_once(self) -> int:
         """One pass; how many deliveries were attempted."""
-        if not self.has_work():
-            return 0
         outcomes = self.send(self.claim())
         self.settle(outcomes)
         return len(outcomes)
 
-    def has_work(self) -> bool:
-        with self.reader() as session:
-            return repository.has_work(session, feed.head(session), self.clock())
-
     def fan_out(self) -> int:
-        with unit_of_work(self.factory, actor=SYSTEM) as session:
-            return len(self._fan_out(session))
-
-    def _fan_out(self, session: Session) -> set[uuid.UUID]:
-        """The deliveries made: each about an item its webhook's principal reads now."""
-        made: set[uuid.UUID] = set()
-        head = feed.head(session)
-        for state in repository.behind(session, head, limit=100):
-            webhook = session.get(Webhook, state.webhook_id)
-            principal = webhook and announce.principal_of(session, webhook.principal_id)
-            if webhook is None or principal is None:
-                state.last_position = head
-                continue
-            events = repository.events_between(session, state.last_position, head, FAN_OUT_EVENTS)
-            heard = announce.readable(
-                session, principal, ((e.resource_type, e.resource_id) for e in events)
-            )
-            wanted = set(webhook.event_types)
-            rows = [
-                repository.delivery_row(webhook.id, e, self.clock())
-                for e in events
-                if (e.resource_type, e.resource_id) in heard
-                and (not wanted or e.type in wanted or e.resource_type in wanted)
-            ]
-            if rows:
-                session.execute(insert(WebhookDelivery.__table__), rows)
-            made.update(row["id"] for row in rows)
-            full = len(events) == FAN_OUT_EVENTS
-            state.last_position = (events[-1].position or head) if full else head
-        return made
+        """Only the fan-out: deliveries made, none leased (a pass checks and sends them)."""
+        return self._take(0)[1]
 
     def claim(self) -> list[Claim]:
-        """One transaction: fan out, then lease the due deliveries its principal may hear."""
-        claims: list[Claim] = []
+        """The fan-out, then up to `batch` due deliveries leased for this worker to send."""
+        return self._take(self.batch)[0]
+
+    def _take(self, batch: int) -> tuple[list[Claim], int]:
+        """The claims taken, and the deliveries the fan-out made."""
+        if self.locking:  # read and take in one transaction, the rows read locked
+            with unit_of_work(self.factory, actor=SYSTEM) as session:
+                plan = claims.read(session, self.clock, batch, lock=True)
+                taken = claims.take(session, plan, self.lease)
+            return taken, plan.made
+        with self.reader() as session:  # no write lock while reading
+            plan = claims.read(session, self.clock, batch)
+        if not plan:
+            return [], 0
         with unit_of_work(self.factory, actor=SYSTEM) as session:
-            fresh = self._fan_out(session)
-            now = self.clock()  # after the fan-out: what it made is due now
-            taken = repository.due(session, now, self.batch)
-            hooks = {d.webhook_id: session.get(Webhook, d.webhook_id) for d in taken}
-            # What the fan-out just made was checked in this transaction; the others (retries,
-            # or made by an earlier pass) are checked again now.
-            older = [d for d in taken if d.id not in fresh]
-            heard = {
-                hook_id: self._heard(session, hook, [d for d in older if d.webhook_id == hook_id])
-                for hook_id, hook in hooks.items()
-            }
-            for delivery in taken:
-                webhook = hooks[delivery.webhook_id]
-                if webhook is None or not webhook.is_active:
-                    delivery.status = DeliveryStatus.failed.value
-                    delivery.last_error = "the webhook is disabled"
-                    continue
-                about = (delivery.resource_type, delivery.resource_id)
-                if (
-                    delivery.id not in fresh
-                    and delivery.resource_type is not None
-                    and about not in heard[webhook.id]
-                ):
-                    # Not readable by the webhook's principal now: never sent, and no trace
-                    # that would name the item to those who manage the webhook.
-                    session.delete(delivery)
-                    continue
-                delivery.leased_until = now + self.lease
-                claims.append(
-                    Claim(
-                        delivery.id,
-                        webhook.url,
-                        webhook.secret,
-                        delivery.type,
-                        delivery.event_at,
-                        delivery.resource_type,
-                        delivery.resource_id,
-                        delivery.version,
-                    )
-                )
-        return claims
+            taken = claims.take(session, plan, self.lease)
+        return taken, plan.made
 
-    def _heard(
-        self, session: Session, webhook: Webhook | None, deliveries: list[WebhookDelivery]
-    ) -> set[tuple[str, uuid.UUID]]:
-        """Which items of these deliveries the webhook's principal reads now."""
-        if not deliveries:
-            return set()
-        principal = webhook and announce.principal_of(session, webhook.principal_id)
-        if principal is None:
-            return set()
-        return announce.readable(
-            session, principal, ((d.resource_type, d.resource_id) for d in deliveries)
-        )
-
-    def send(self, claims: list[Claim]) -> list[tuple[uuid.UUID, Outcome]]:
+    def send(self, taken: list[Claim]) -> list[tuple[Claim, Outcome]]:
         """Every claim POSTed, `concurrency` at once; on SIGTERM what has not started is
         left leased (the lease runs out and it goes again)."""
-        if self.concurrency == 1 or len(claims) <= 1:
-            results = [self._send(item) for item in claims]
+        if self.concurrency == 1 or len(taken) <= 1:
+            results = [self._send(item) for item in taken]
         else:
             if self.pool is None:
                 self.pool = ThreadPoolExecutor(max_workers=self.concurrency)
-            results = list(self.pool.map(self._send, claims))
+            results = list(self.pool.map(self._send, taken))
         return [r for r in results if r is not None]
 
-    def _send(self, item: Claim) -> tuple[uuid.UUID, Outcome] | None:
-        return None if self.stopping.is_set() else (item.delivery_id, self.attempt(item))
+    def _send(self, item: Claim) -> tuple[Claim, Outcome] | None:
+        return None if self.stopping.is_set() else (item, self.attempt(item))
 
     def attempt(self, claim: Claim) -> Outcome:
         return sending.attempt(
             self.client, claim, self.allowed, self.resolve, self.public_url, self.clock()
         )
 
-    def settle(self, outcomes: list[tuple[uuid.UUID, Outcome]]) -> None:
+    def settle(self, outcomes: list[tuple[Claim, Outcome]]) -> None:
         """A batch's outcomes in one transaction, in the order they were claimed."""
         if not outcomes:
             return
         now = self.clock()
         with unit_of_work(self.factory, actor=SYSTEM) as session:
-            found = repository.pending(session, [i for i, _ in outcomes])
-            runs: dict[uuid.UUID, list[bool]] = {}
-            for delivery_id, outcome in outcomes:
-                delivery = found.get(delivery_id)
-                if delivery is not None:
-                    retries.record(delivery, outcome, now, self.rng)
-                    runs.setdefault(delivery.webhook_id, []).append(outcome.ok)
+            runs = retries.settle(session, outcomes, now, self.rng)
             for webhook_id, oks in runs.items():
                 if all(oks):
                     repository.reset_failures(session, webhook_id)
