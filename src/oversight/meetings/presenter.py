@@ -14,6 +14,10 @@ from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import MeetingDetail, MeetingRead, MinutesRead
 
+# An attendance row names an agency that the meeting was checked against when it was written,
+# and agencies are never deleted; this shows only if a row was written around the service.
+UNKNOWN_AGENCY = "(unknown agency)"
+
 
 def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
     return may_read_draft_minutes(
@@ -31,6 +35,22 @@ def shown_minutes(
     return None
 
 
+def _attendance(meeting: Meeting, found: names.Names) -> dict[str, Any]:
+    """Each row under its own name if it was given one, else its agency's name as it is now."""
+    rows = []
+    for row in meeting.attendance:
+        own = row.get("name")
+        agency = found.agency(row.get("agency_id"))
+        name = own if own is not None else agency["name"] if agency else UNKNOWN_AGENCY
+        rows.append({"agency_id": row.get("agency_id"), "name": name, "status": row["status"]})
+    return {"attendance": rows}
+
+
+ATTENDANCE = names.Inner(
+    agency_ids=lambda m: (row.get("agency_id") for row in m.attendance), fields=_attendance
+)
+
+
 def summaries(
     session: Session, principal: Principal, meetings: Sequence[Meeting]
 ) -> list[MeetingRead]:
@@ -40,7 +60,7 @@ def summaries(
         shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
         return {"minutes": MinutesRead.model_validate(shown) if shown is not None else None}
 
-    return names.present(session, principal, meetings, MeetingRead, minutes)
+    return names.present(session, principal, meetings, MeetingRead, minutes, ATTENDANCE)
 
 
 def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:
