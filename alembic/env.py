@@ -22,19 +22,19 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-# Full-text search pieces that migrations make by hand for each dialect (SQLite FTS5 tables
-# and their shadow tables, PostgreSQL tsvector columns and their GIN indexes).
-_SEARCH_PIECES = re.compile(r"^(\w+_fts(_\w+)?|\w+_search|search_vector|ix_\w+_search_vector)$")
-# The PostgreSQL staging table of the audit trail's append at commit (`audit/append.py`), made
-# by hand in its migration and written with SQL only: no model declares it.
-_HAND_MADE = {"audit_pending"}
+# What migrations make by hand for one dialect, outside the models: the full-text search
+# pieces (SQLite FTS5 tables and their shadow tables, PostgreSQL tsvector columns and their GIN
+# indexes) and PostgreSQL's `audit_pending`, where a transaction's audit records wait for the
+# trigger that links them at commit (migration 0006).
+_HAND_MADE = re.compile(
+    r"^(\w+_fts(_\w+)?|\w+_search|search_vector|ix_\w+_search_vector|audit_pending)$"
+)
 
 
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    hand_made = name in _HAND_MADE or (name and _SEARCH_PIECES.match(name))
-    return not (reflected and compare_to is None and hand_made)
+    return not (reflected and compare_to is None and name and _HAND_MADE.match(name))
 
 
 config = context.config

@@ -9,7 +9,8 @@ out, the server's own middleware and worker. The roles share one server, the adm
 
 About a minute per role on two CPUs (`tests/support/schemathesis_live.py` sets the budget),
 so it is left out of the default run: `make schemathesis` runs it, on the database that
-OVERSIGHT_TEST_DATABASE_URL names as the rest of the suite does.
+OVERSIGHT_TEST_DATABASE_URL names as the rest of the suite does. The default run has a short
+one (`test_schemathesis_live_short.py`).
 """
 
 from collections.abc import Iterator

@@ -141,7 +141,6 @@ def test_a_garbled_cursor_is_400(client, factory, auth):
 GOOD = [
     ("ipv4", "198.51.100.0/24", "198.51.100.0/24"),
     ("ipv6", "2001:DB8::1", "2001:db8::1"),
-    ("domain", "bücher.example", "bücher.example"),
     ("domain", "XN--BCHER-KVA.example", "xn--bcher-kva.example"),
     ("url", "https://login.microsoftonline.example/common/oauth2", None),
     ("email", "payroll@invoice-portal.example", None),

@@ -3,12 +3,11 @@ tests and for the command line (`SCHEMATHESIS_HOOKS=tests.support.schemathesis_h
 
 `positive_data_acceptance` fails any refusal of schema-valid data. Some rules no JSON Schema
 of this document states, because they hold between fields, against the database or against
-today: recipients at RED only, an indicator's value for the types no pattern states
-(addresses, names, URLs), ids that must name an existing record, a date not in the future, a
-password that is not easily guessed. The API answers those 422 with the `errors[].type` in
-`RULE_ERRORS`. What a schema can state, it does (lengths of trimmed text, the earliest
-`occurred_on`, which fields of a partial update take null, hashes and CVE ids), so a 422 of
-the schema's own kinds is never allowed.
+today: recipients at RED only, ids that must name an existing record, a date not in the
+future, a password that is not easily guessed. The API answers those 422 with the
+`errors[].type` in `RULE_ERRORS`. What a schema can state, it does (lengths of trimmed text,
+the earliest `occurred_on`, which fields of a partial update take null, each indicator type's
+values and the references' URLs), so a 422 of the schema's own kinds is never allowed.
 `positive_data_acceptance_within_rules` is `positive_data_acceptance` with that one allowance:
 a 422 whose every error is of those types passes; any other refusal (a 422 of the schema's
 own kinds — a missing field, a too-long string, a wrong type —, a 400, ...) still fails.

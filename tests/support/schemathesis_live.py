@@ -77,7 +77,16 @@ def _read_junit(path: Path) -> tuple[int, list[str], list[str]]:
     return operations, failures, errors
 
 
-def run(base_url: str, role: str, workdir: Path) -> Outcome:
+def run(
+    base_url: str,
+    role: str,
+    workdir: Path,
+    *,
+    max_examples: int = MAX_EXAMPLES,
+    phases: str = "examples,coverage,fuzzing,stateful",
+    workers: int = WORKERS,
+    seed: int | None = None,
+) -> Outcome:
     """One `st run --checks all` as the role's demo person; its result read from JUnit."""
     email, password = demo_login(role)
     config = workdir / "schemathesis.toml"
@@ -94,9 +103,12 @@ def run(base_url: str, role: str, workdir: Path) -> Outcome:
         "--exclude-checks",
         "positive_data_acceptance,ignored_auth",  # run as narrowed in schemathesis_hooks
         "--max-examples",
-        str(MAX_EXAMPLES),
+        str(max_examples),
+        "--phases",
+        phases,
         "--workers",
-        str(WORKERS),
+        str(workers),
+        *(["--seed", str(seed)] if seed is not None else []),
         "--generation-database",
         "none",
         "--no-color",

@@ -69,20 +69,34 @@ class WithPattern:
         return schema
 
 
+# White space as JSON Schema's patterns (ECMA 262's `\s`) know it, spelt out: Python's `\s`
+# and `str.strip()` take a different set (\x1c-\x1f and \x85, but not \ufeff), so text trimmed
+# with them could pass a client's check of the schema and still be refused, or the reverse.
+WS_CHARS = (
+    "\t\n\v\f\r \u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000\ufeff")
+)
+_WS_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+WS = f"[{_WS_CLASS}]"  # one white-space character, as a pattern
+NOT_WS = f"[^{_WS_CLASS}]"
+
+
 def trimmed(min_length: int, max_length: int) -> Any:
-    """Text taken without its surrounding whitespace: at most `max_length` characters as sent,
-    and at least `min_length` left once trimmed. The schema states both: `maxLength`, and a
-    `pattern` that holds exactly when `min_length` characters remain (first and last visible
-    ones, and what lies between), so schema-valid text is never refused as too short."""
+    """Text taken without its surrounding white space (`WS_CHARS`): at most `max_length`
+    characters as sent, and at least `min_length` left once trimmed. The schema states both:
+    `maxLength`, and a `pattern` that holds exactly when `min_length` characters remain
+    (first and last not white space, and what lies between), so schema-valid text is never
+    refused as too short, nor too-short text taken."""
     if min_length == 0:
         pattern = None
     elif min_length == 1:
-        pattern = r"\S"
+        pattern = NOT_WS
     else:
-        pattern = rf"\S[\s\S]{{{min_length - 2},}}\S"
+        pattern = rf"{NOT_WS}[\s\S]{{{min_length - 2},}}{NOT_WS}"
 
     def trim(value: str) -> str:
-        value = value.strip()
+        value = value.strip(WS_CHARS)
         if len(value) < min_length:
             raise PydanticCustomError(
                 "string_too_short",
@@ -101,7 +115,7 @@ def trimmed(min_length: int, max_length: int) -> Any:
     ]
 
 
-ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+ItemTitle = trimmed(1, 300)
 Reason = trimmed(3, 2000)
 
 

@@ -3,14 +3,16 @@
 business.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
-from oversight.accounts.names import lookup
+from oversight.accounts.names import Names, lookup
 from oversight.auth.principal import Principal
 
 # Output field -> the id column it names, for every representation that has them.
@@ -33,21 +35,33 @@ def recipients_seen(principal: Principal, item: Any) -> dict[str, Any]:
     return {"recipient_agencies": agencies, "recipient_users": users, "shared_with_you": named}
 
 
+@dataclass(frozen=True, slots=True)
+class Inner:
+    """Agencies named inside an item's own documents (a meeting's attendance rows): the ids
+    to look up with the page's other names, and the fields filled from them."""
+
+    agency_ids: Callable[[Any], Iterable[Any]]
+    fields: Callable[[Any, Names], dict[str, Any]]
+
+
 def live(
     session: Session,
     principal: Principal | None,
     items: Sequence[Any],
     read: type[BaseModel],
     extra: Callable[[Any], dict[str, Any]] | None = None,
+    inner: Inner | None = None,
 ) -> list[dict[str, Any]]:
     """What `read` shows of each item that is not the item's own columns: the names beside
-    its ids, the recipients as `principal` may see them, and `extra`'s fields."""
+    its ids (and `inner`'s), the recipients as `principal` may see them, and `extra`'s
+    fields."""
     fields = read.model_fields
     agency_refs = {out: src for out, src in AGENCY_REFS.items() if out in fields}
     person_refs = {out: src for out, src in PERSON_REFS.items() if out in fields}
+    inner_ids = (a for i in items for a in inner.agency_ids(i)) if inner else ()
     names = lookup(
         session,
-        (getattr(i, src, None) for i in items for src in agency_refs.values()),
+        chain((getattr(i, src, None) for i in items for src in agency_refs.values()), inner_ids),
         (getattr(i, src, None) for i in items for src in person_refs.values()),
     )
     shown = []
@@ -56,6 +70,8 @@ def live(
         data |= {out: names.person(getattr(item, src, None)) for out, src in person_refs.items()}
         if principal is not None and "shared_with_you" in fields:
             data |= recipients_seen(principal, item)
+        if inner is not None:
+            data |= inner.fields(item, names)
         if extra is not None:
             data |= extra(item)
         shown.append(data)
@@ -77,11 +93,13 @@ def present(
     items: Sequence[Any],
     read: type[R],
     extra: Callable[[Any], dict[str, Any]] | None = None,
+    inner: Inner | None = None,
 ) -> list[R]:
     """Items as `read` shows them to `principal` (None: anyone, on the public feed)."""
     fields = read.model_fields
     shown = []
-    for item, added in zip(items, live(session, principal, items, read, extra), strict=True):
+    added_all = live(session, principal, items, read, extra, inner)
+    for item, added in zip(items, added_all, strict=True):
         data = {name: getattr(item, name) for name in fields if hasattr(item, name)}
         shown.append(read.model_validate(data | added))
     return shown

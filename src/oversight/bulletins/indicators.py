@@ -8,13 +8,14 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from oversight.bulletins.indicator_patterns import PATTERNS
 from oversight.bulletins.models import IndicatorType
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _CVE = re.compile(r"^CVE-(\d{4})-(\d{4,})$", re.IGNORECASE | re.ASCII)
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
-_FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
+_FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
 
 
 def _ip(version: int) -> Callable[[str], str]:
@@ -129,17 +130,21 @@ CHECKS: dict[IndicatorType, Callable[[str], str]] = {
 }
 
 
-# The types whose every valid value a pattern states exactly, as sent (surrounding spaces are
-# trimmed); the OpenAPI schema declares them. The others (addresses, names, URLs) are checked
-# by the code above, which a pattern would only approximate.
-PATTERNS: dict[IndicatorType, str] = {
-    IndicatorType.md5: r"^\s*[0-9a-fA-F]{32}\s*$",
-    IndicatorType.sha1: r"^\s*[0-9a-fA-F]{40}\s*$",
-    IndicatorType.sha256: r"^\s*[0-9a-fA-F]{64}\s*$",
-    IndicatorType.cve: r"^\s*[Cc][Vv][Ee]-(?:1999|20[0-9]{2}|2100)-[0-9]{4,}\s*$",
+# What a value that its type's check would take but the pattern does not is told.
+_FORMS = {
+    IndicatorType.ipv4: "an IPv4 address or network in dotted decimal without leading zeros",
+    IndicatorType.ipv6: "an IPv6 address or network without a zone",
+    IndicatorType.domain: "a domain name in ASCII (internationalised names in their xn-- form)",
+    IndicatorType.url: "an http or https URL in ASCII with a host in ASCII",
+    IndicatorType.email: "an email address whose domain is in ASCII",
 }
+_MATCHES = {kind: re.compile(pattern).match for kind, pattern in PATTERNS.items()}
 
 
 def check(kind: IndicatorType, value: str) -> str:
-    """The value normalised for its type; ValueError when it is not one."""
+    """The value normalised for its type; ValueError when it is not one. The type's pattern
+    (which the schema declares) decides; the type's check normalises what it lets through."""
+    if not _MATCHES[kind](value):
+        CHECKS[kind](value)  # raises, in its own words, for what it refuses too
+        raise ValueError(f"not in the form this type takes: {_FORMS.get(kind, 'its pattern')}")
     return CHECKS[kind](value)

@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from oversight.access.bodies import PartialUpdate, WithdrawalIn, trimmed
+from oversight.access.bodies import PartialUpdate, WithdrawalIn, WithPattern, trimmed
 from oversight.access.classification import (
     TLP,
     AgencyRef,
@@ -25,6 +25,7 @@ from oversight.access.classification import (
 )
 from oversight.bulletins import indicators
 from oversight.bulletins import samples as ex
+from oversight.bulletins.indicator_patterns import PATTERNS, URL_PATTERN
 from oversight.bulletins.models import (
     AudienceSector,
     BulletinStatus,
@@ -40,7 +41,7 @@ Title = trimmed(3, 200)
 Summary = trimmed(1, 2000)
 Body = Annotated[str, StringConstraints(max_length=200_000), Field(description="Markdown")]
 Action = trimmed(1, 1000)
-Reference = trimmed(1, 2048)
+Reference = Annotated[trimmed(1, 2048), WithPattern(URL_PATTERN)]
 IndicatorValue = trimmed(1, 2048)
 Note = trimmed(0, 2000)
 
@@ -59,18 +60,21 @@ class BulletinFilters(BaseModel):
 
 
 class Indicator(BaseModel):
-    """An indicator of compromise; `value` is checked for its `type` (and, where a pattern
-    states the type's values exactly, the schema declares it)."""
+    """An indicator of compromise; `value` is checked for its `type`: the schema declares
+    each type's pattern, which is the rule."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "allOf": [
+            # One branch per type (a type's `const` picks it): its values' pattern.
+            "anyOf": [
                 {
-                    "if": {"properties": {"type": {"const": kind.value}}, "required": ["type"]},
-                    "then": {"properties": {"value": {"pattern": pattern}}},
+                    "properties": {
+                        "type": {"const": kind.value},
+                        "value": {"pattern": pattern},
+                    }
                 }
-                for kind, pattern in indicators.PATTERNS.items()
+                for kind, pattern in PATTERNS.items()
             ]
         },
     )
@@ -93,9 +97,7 @@ def _unique(values: list[Any]) -> list[Any]:
 def _references(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
-    for value in values:
-        indicators.url(value)
-    return _unique(values)
+    return _unique([indicators.check(IndicatorType.url, value) for value in values])
 
 
 class BulletinContent(BaseModel):

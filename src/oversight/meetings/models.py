@@ -45,7 +45,9 @@ class Meeting(Versioned, UUIDPk, Timestamps, Classified, Audited, Base):
     location: Mapped[str | None] = mapped_column(String(300))
     chair_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     agenda: Mapped[list[Any]] = mapped_column(default=list)
-    # [{agency_id, name, status}], replaced whole by PUT /meetings/{id}/attendance.
+    # [{agency_id, name, status}], replaced whole by PUT /meetings/{id}/attendance. `name` is
+    # the attendee's own name, null when it is an agency's (looked up when read: migration
+    # 0014).
     attendance: Mapped[list[Any]] = mapped_column(default=list)
 
     __table_args__ = (Index("ix_meeting_held_at_id", "held_at", "id"),)

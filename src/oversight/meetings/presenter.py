@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from oversight.access import names
 from oversight.access.policy import may_read_draft_minutes
+from oversight.accounts.names import Names
 from oversight.actions import service as actions
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import Scope
@@ -15,6 +16,10 @@ from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import MeetingDetail, MeetingRead, MinutesRead
 from oversight.representations import pages, store
+
+# An attendance row names an agency that the meeting was checked against when it was written,
+# and agencies are never deleted; this shows only if a row was written around the service.
+UNKNOWN_AGENCY = "(unknown agency)"
 
 
 def may_see_draft(principal: Principal, meeting: Meeting, minutes: MeetingMinutes) -> bool:
@@ -36,24 +41,37 @@ def shown_minutes(
 def _derived(
     session: Session, principal: Principal, meetings: Sequence[Any]
 ) -> Callable[[Any], dict[str, Any]]:
-    """The minutes each meeting's reader may read (one query for the page) and who attended."""
+    """The minutes each meeting's reader may read (one query for the page)."""
     versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
 
     def derived(meeting: Any) -> dict[str, Any]:
         shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
-        return {
-            "minutes": MinutesRead.model_validate(shown) if shown is not None else None,
-            "attendance": meeting.attendance,
-        }
+        return {"minutes": MinutesRead.model_validate(shown) if shown is not None else None}
 
     return derived
+
+
+def _attendance(meeting: Any, found: Names) -> dict[str, Any]:
+    """Each row under its own name if it was given one, else its agency's name as it is now."""
+    rows = []
+    for row in meeting.attendance:
+        own = row.get("name")
+        agency = found.agency(row.get("agency_id"))
+        name = own if own is not None else agency["name"] if agency else UNKNOWN_AGENCY
+        rows.append({"agency_id": row.get("agency_id"), "name": name, "status": row["status"]})
+    return {"attendance": rows}
+
+
+ATTENDANCE = names.Inner(
+    agency_ids=lambda m: (row.get("agency_id") for row in m.attendance), fields=_attendance
+)
 
 
 def summaries(
     session: Session, principal: Principal, meetings: Sequence[Meeting]
 ) -> list[MeetingRead]:
     derived = _derived(session, principal, meetings)
-    return names.present(session, principal, meetings, MeetingRead, derived)
+    return names.present(session, principal, meetings, MeetingRead, derived, ATTENDANCE)
 
 
 # Lists serve meetings from their stored representations (`representations`); the minutes
@@ -81,6 +99,7 @@ def page_json(
         rows,
         _derived(session, principal, rows),
         lambda ids: summaries(session, principal, full(ids)),
+        ATTENDANCE,
     )
 
 

@@ -92,8 +92,8 @@ class MeetingRepository(ClassifiedRepository[Meeting]):
     def user_exists(self, user_id: uuid.UUID) -> bool:
         return self.session.scalar(select(User.id).where(User.id == user_id)) is not None
 
-    def agency_names(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    def existing_agencies(self, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of these ids that name an agency."""
         if not ids:
-            return {}
-        rows = self.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids)))
-        return {row.id: row.name for row in rows}
+            return set()
+        return set(self.session.scalars(select(Agency.id).where(Agency.id.in_(ids))))

@@ -72,17 +72,16 @@ def _check_chair(repo: MeetingRepository, chair_id: uuid.UUID | None) -> None:
 def attendance_rows(
     repo: MeetingRepository, entries: Sequence[AttendanceEntry]
 ) -> list[dict[str, Any]]:
-    """Check the agencies named (422 for unknown ones) and give each entry its name."""
-    names = repo.agency_names({e.agency_id for e in entries if e.agency_id is not None})
-    unknown = sorted(
-        {str(e.agency_id) for e in entries if e.agency_id and e.agency_id not in names}
-    )
+    """Check the agencies named (422 for unknown ones). A row keeps a name only when the
+    attendee was given one of its own: an agency's name is looked up when it is read."""
+    named = {e.agency_id for e in entries if e.agency_id is not None}
+    unknown = sorted(str(a) for a in named - repo.existing_agencies(named))
     if unknown:
         raise _unknown("attendance", "The attendance names unknown agencies", unknown)
     return [
         {
             "agency_id": str(e.agency_id) if e.agency_id else None,
-            "name": e.name if e.name is not None else names[e.agency_id],  # type: ignore[index]
+            "name": e.name,
             "status": e.status.value,
         }
         for e in entries

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from oversight.access.names import live
+from oversight.access.names import Inner, live
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.representations.models import StoredRepresentation
@@ -40,13 +40,14 @@ def items_json(
     rows: Sequence[Any],
     extra: Callable[[Any], dict[str, Any]] | None,
     present_full: Callable[[list[uuid.UUID]], Sequence[BaseModel]],
+    inner: Inner | None = None,
 ) -> list[bytes]:
     """The page's items as JSON objects, in the page's order."""
     bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
     kept = [r for r in rows if r.id in bodies]
     shown = {
         r.id: _joined(bodies[r.id], kind.live_schema.model_validate(d).model_dump_json())
-        for r, d in zip(kept, live(session, principal, kept, kind.read, extra), strict=True)
+        for r, d in zip(kept, live(session, principal, kept, kind.read, extra, inner), strict=True)
     }
     missing = [r.id for r in rows if r.id not in bodies]
     if missing:
