@@ -40,3 +40,20 @@ def test_a_member_never_sees_another_agencys_amber_strict_titles(client, factory
     )
     assert "https://" not in page and json.dumps(doc)
     assert client.get(API, params={"from": "2026-01-01"}, headers=outsider).status_code == 400
+
+
+def test_meetings_held_before_the_period_ends_are_read_from_the_list(client, factory, auth):
+    """The meetings list answers JSON as served; the update reads it back (it once took the
+    page's bytes for meetings and answered 500 when any meeting was held)."""
+    from tests.support.meetings import create_meeting
+
+    editor = auth(factory.user(roles=["editor"]))
+    m = create_meeting(client, editor, held_at="2026-03-12T10:00:00Z", title="Board, March")
+    r = client.put(
+        f"/api/v1/meetings/{m['id']}/minutes",
+        json={"body": "Minutes", "decisions": ["Adopt the plan"]},
+        headers={**editor, "If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    r = client.get(API, params={"from": "2026-03-12", "to": "2026-03-12"}, headers=editor)
+    assert r.status_code == 200, r.text
