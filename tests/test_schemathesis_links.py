@@ -127,9 +127,19 @@ class Walk:
         if "{" not in path:
             return self.call(method, path)
         name = path.split("{")[1].split("}")[0]
+        ids = {name: item["id"]}
         if path.endswith("/deliveries"):
-            self.call("post", f"{collection}/{{{name}}}/test", path_parameters={name: item["id"]})
-        return self.call(method, path, path_parameters={name: item["id"]})
+            self.call("post", f"{collection}/{{{name}}}/test", path_parameters=ids)
+        if path.endswith("/acknowledge"):  # only a published bulletin is acknowledged
+            version = {"If-Match": f'"{item["version"]}"'}
+            self.call(
+                "post", f"{collection}/{{{name}}}/publish", path_parameters=ids, headers=version
+            )
+        body = _sample(method, path) if method == "post" else None
+        given: dict[str, Any] = {"body": body} if body is not None else {}
+        if any(p.get("name") == "If-Match" for p in SCHEMA["paths"][path][method]["parameters"]):
+            given["headers"] = {"If-Match": f'"{item["version"]}"'}
+        return self.call(method, path, path_parameters=ids, **given)
 
 
 def _sample(method: str, path: str) -> Any:

@@ -95,6 +95,30 @@ _FURTHER: list[tuple[str, str, dict[str, str], str]] = [
         {"webhook_id": "$request.path.webhook_id", "delivery_id": "$response.body#/items/0/id"},
         "Deliver the first listed event again",
     ),
+    (
+        "reports.promote",
+        "bulletins.get",
+        {"bulletin_id": "$response.body#/id"},
+        "The draft bulletin made from the report",
+    ),
+    (
+        "actions.post_update",
+        "actions.list_updates",
+        {"action_id": "$request.path.action_id"},
+        "The action's progress log, this entry in it",
+    ),
+    (
+        "actions.post_update",
+        "actions.get",
+        {"action_id": "$request.path.action_id"},
+        "The action as the entry left it",
+    ),
+    (
+        "bulletins.acknowledge",
+        "bulletins.get",
+        {"bulletin_id": "$request.path.bulletin_id"},
+        "The bulletin acknowledged",
+    ),
     *[
         (
             "taxii.collections",
