@@ -2,6 +2,7 @@
 take one for a writer, reclassify it, copy the fields a body gives, withdraw it."""
 
 import uuid
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from oversight.access import rules
@@ -58,6 +59,16 @@ def assign(item: Any, values: dict[str, Any]) -> list[str]:
     for name in changed:
         setattr(item, name, values[name])
     return changed
+
+
+def edit(
+    repo: ClassifiedRepository[M], item: M, body: ClassificationPatch, editable: Iterable[str]
+) -> None:
+    """An edit: the `editable` fields `body` gives set where they differ, the item
+    reclassified as `body` asks, and both written."""
+    assign(item, body.model_dump(include=body.model_fields_set & set(editable)))
+    reclassify(repo, item, body)
+    repo.session.flush()
 
 
 def withdraw(item: Any, reason: str, *, allowed_from: str, noun: str) -> None:

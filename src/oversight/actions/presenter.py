@@ -1,8 +1,6 @@
 """Actions as a reader sees them: names beside ids, RAG as of today, links it may follow."""
 
-import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +10,7 @@ from oversight.actions.models import ActionItem, ActionUpdate
 from oversight.actions.schemas import ActionRead, ActionUpdateRead
 from oversight.actions.status import ActionStatus, is_overdue, rag
 from oversight.auth.principal import Principal
-from oversight.representations import pages, store
+from oversight.representations import store
 
 
 def _derived(
@@ -52,24 +50,9 @@ REPRESENTED = store.register(
     ActionRead,
     live=("meeting_id", "bulletin_id", "rag_status", "overdue"),
     needs=("meeting_id", "bulletin_id", "due_date", "status", "due_sort"),
+    derive=_derived,
+    present=present,
 )
-
-
-def page_json(
-    session: Session,
-    principal: Principal,
-    rows: Sequence[Any],
-    full: Callable[[list[uuid.UUID]], Sequence[ActionItem]],
-) -> list[bytes]:
-    """A page's actions as JSON, from their stored representations."""
-    return pages.items_json(
-        session,
-        principal,
-        REPRESENTED,
-        rows,
-        _derived(session, principal, rows),
-        lambda ids: present(session, principal, full(ids)),
-    )
 
 
 def updates(

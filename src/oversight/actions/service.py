@@ -106,7 +106,7 @@ def listing(
             f.nothing = True
     repo = ActionRepository(session, principal)
     rows, last = repo.listing(f, page, pages.loading(repo, presenter.REPRESENTED))
-    return presenter.page_json(session, principal, rows, repo.items), last
+    return pages.items_json(session, principal, presenter.REPRESENTED, rows, repo.items), last
 
 
 def headlines(

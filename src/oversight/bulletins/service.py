@@ -72,7 +72,13 @@ def present(session: Session, principal: Principal, rows: list[Bulletin]) -> lis
 
 # Lists serve bulletins from their stored representations (`representations`).
 REPRESENTED = store.register(
-    Bulletin, "bulletin", BulletinRead, live=("report_id",), needs=("report_id",)
+    Bulletin,
+    "bulletin",
+    BulletinRead,
+    live=("report_id",),
+    needs=("report_id",),
+    derive=_reports_shown,
+    present=present,
 )
 
 bulletin_items = Items(
@@ -101,15 +107,7 @@ def listing(
     filters.agency_id = agency_id_of(session, filters.agency_id)
     repo = BulletinRepository(session, principal)
     rows, last = repo.listing(filters, page, plan, pages.loading(repo, REPRESENTED))
-    items = pages.items_json(
-        session,
-        principal,
-        REPRESENTED,
-        rows,
-        _reports_shown(session, principal, rows),
-        lambda ids: present(session, principal, repo.items(ids)),
-    )
-    return items, last
+    return pages.items_json(session, principal, REPRESENTED, rows, repo.items), last
 
 
 def headlines(

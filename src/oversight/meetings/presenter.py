@@ -1,6 +1,5 @@
 """Meetings as a reader sees them: names beside ids, the minutes it may read, its actions."""
 
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from oversight.auth.scopes import Scope
 from oversight.meetings.models import Meeting, MeetingMinutes, MinutesStatus
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import MeetingDetail, MeetingRead, MinutesRead
-from oversight.representations import pages, store
+from oversight.representations import store
 
 # An attendance row names an agency that the meeting was checked against when it was written,
 # and agencies are never deleted; this shows only if a row was written around the service.
@@ -82,25 +81,10 @@ REPRESENTED = store.register(
     MeetingRead,
     live=("minutes", "attendance"),
     needs=("held_at", "attendance"),
+    derive=_derived,
+    present=summaries,
+    inner=ATTENDANCE,
 )
-
-
-def page_json(
-    session: Session,
-    principal: Principal,
-    rows: Sequence[Any],
-    full: Callable[[list[uuid.UUID]], Sequence[Meeting]],
-) -> list[bytes]:
-    """A page's meetings as JSON, from their stored representations."""
-    return pages.items_json(
-        session,
-        principal,
-        REPRESENTED,
-        rows,
-        _derived(session, principal, rows),
-        lambda ids: summaries(session, principal, full(ids)),
-        ATTENDANCE,
-    )
 
 
 def detail(session: Session, principal: Principal, meeting: Meeting) -> MeetingDetail:

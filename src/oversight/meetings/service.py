@@ -119,7 +119,7 @@ def listing(
     rows, last = repo.listing(
         page, held_from=f.held_from, held_to=f.held_to, agency_id=agency, base=base
     )
-    return presenter.page_json(session, principal, rows, repo.items), last
+    return pages.items_json(session, principal, presenter.REPRESENTED, rows, repo.items), last
 
 
 def patch(
@@ -133,11 +133,7 @@ def patch(
     fields = body.model_fields_set
     if "chair_user_id" in fields:
         _check_chair(repo, body.chair_user_id)
-    for name in EDITABLE:
-        if name in fields:
-            setattr(meeting, name, getattr(body, name))
-    writing.reclassify(repo, meeting, body)
-    session.flush()
+    writing.edit(repo, meeting, body, EDITABLE)
     return detail(session, principal, meeting)
 
 

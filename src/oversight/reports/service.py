@@ -68,6 +68,8 @@ REPRESENTED = store.register(
     ReportRead,
     live=("bulletin_id", *ANONYMOUS),
     needs=("bulletin_id", "anonymous_to_peers"),
+    derive=_shown,
+    present=present,
 )
 
 report_items = Items(
@@ -93,15 +95,7 @@ def listing(
     """A page of reports as JSON, served from their stored representations."""
     repo = ReportRepository(session, principal)
     rows, last = repo.listing(filters, page, pages.loading(repo, REPRESENTED))
-    items = pages.items_json(
-        session,
-        principal,
-        REPRESENTED,
-        rows,
-        _shown(session, principal, rows),
-        lambda ids: present(session, principal, repo.items(ids)),
-    )
-    return items, last
+    return pages.items_json(session, principal, REPRESENTED, rows, repo.items), last
 
 
 def update(
@@ -112,9 +106,7 @@ def update(
     expected_version: int | None,
 ) -> ReportRead:
     repo, report = report_items.editable(session, principal, report_id, expected_version)
-    writing.assign(report, data.model_dump(include=data.model_fields_set & set(CONTENT_FIELDS)))
-    writing.reclassify(repo, report, data)
-    session.flush()
+    writing.edit(repo, report, data, CONTENT_FIELDS)
     return shown(session, principal, report)
 
 

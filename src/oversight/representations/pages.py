@@ -12,11 +12,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from oversight.access.names import Inner, live
+from oversight.access.names import live
 from oversight.access.repository import ClassifiedRepository
 from oversight.auth.principal import Principal
 from oversight.representations.models import StoredRepresentation
@@ -38,20 +37,22 @@ def items_json(
     principal: Principal,
     kind: Kind,
     rows: Sequence[Any],
-    extra: Callable[[Any], dict[str, Any]] | None,
-    present_full: Callable[[list[uuid.UUID]], Sequence[BaseModel]],
-    inner: Inner | None = None,
+    full: Callable[[list[uuid.UUID]], Sequence[Any]],
 ) -> list[bytes]:
-    """The page's items as JSON objects, in the page's order."""
+    """The page's items as JSON objects, in the page's order; `full` loads the items that
+    have no stored body of their version, presented in full by the kind's presenter."""
+    extra = kind.derive(session, principal, rows) if kind.derive is not None else None
     bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
     kept = [r for r in rows if r.id in bodies]
     shown = {
         r.id: _joined(bodies[r.id], kind.live_schema.model_validate(d).model_dump_json())
-        for r, d in zip(kept, live(session, principal, kept, kind.read, extra, inner), strict=True)
+        for r, d in zip(
+            kept, live(session, principal, kept, kind.read, extra, kind.inner), strict=True
+        )
     }
     missing = [r.id for r in rows if r.id not in bodies]
     if missing:
-        for item in present_full(missing):
+        for item in kind.present(session, principal, full(missing)):
             shown[item.id] = item.model_dump_json()  # type: ignore[attr-defined]
     return [shown[r.id].encode() for r in rows]
 

@@ -8,7 +8,7 @@ reader, figures as of today), which a page adds for its reader (`pages`).
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -19,8 +19,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
-from oversight.access.names import AGENCY_REFS, PERSON_REFS, live_fields
+from oversight.access.names import AGENCY_REFS, PERSON_REFS, Inner, live_fields
 from oversight.access.repository import Upkeep
+from oversight.auth.principal import Principal
 from oversight.representations.models import StoredRepresentation
 
 # What an item's live fields are computed from, beside its own id: its classification.
@@ -36,6 +37,12 @@ CLASSIFICATION_COLUMNS = (
 )
 
 
+# A page's rows -> what the presenter adds to each, for this reader.
+Derive = Callable[[Session, Principal, Sequence[Any]], Callable[[Any], dict[str, Any]]]
+# Items in full -> as the reader sees them.
+Present = Callable[[Session, Principal, Any], Sequence[BaseModel]]
+
+
 @dataclass(frozen=True)
 class Kind:
     """A model whose items lists serve from stored representations."""
@@ -47,6 +54,12 @@ class Kind:
     stored: type[BaseModel]
     live_schema: type[BaseModel]
     columns: tuple[str, ...]  # what a page loads of each item
+    # What the domain's presenter adds for a page's reader (`extra` of `names.live`), how it
+    # presents items in full (those without a stored body), and the agencies named inside
+    # an item's own documents.
+    present: Present
+    derive: Derive | None = None
+    inner: Inner | None = None
 
     def body(self, item: Any) -> str:
         data = {name: getattr(item, name) for name in self.stored.model_fields}
@@ -79,10 +92,14 @@ def register(
     *,
     live: Iterable[str] = (),
     needs: Iterable[str] = (),
+    present: Present,
+    derive: Derive | None = None,
+    inner: Inner | None = None,
 ) -> Kind:
     """Lists of `model` serve `read` from stored representations: `live` are the fields its
     presenter adds for a reader (beside the names and recipients every presenter adds), and
-    `needs` the columns it computes them from (beside the classification and named ids)."""
+    `needs` the columns it computes them from (beside the classification and named ids);
+    `derive`, `present` and `inner` as `Kind` holds them."""
     shown = live_fields(read, tuple(live))
     kept = [n for n in read.model_fields if n not in shown]
     refs = {**AGENCY_REFS, **PERSON_REFS}
@@ -95,6 +112,9 @@ def register(
         stored=_part(read, "Stored", kept),
         live_schema=_part(read, "Live", shown),
         columns=tuple(dict.fromkeys((*CLASSIFICATION_COLUMNS, *named, *needs))),
+        derive=derive,
+        present=present,
+        inner=inner,
     )
     KINDS[model] = kind
     return kind
