@@ -4,37 +4,19 @@ one SIGKILLed mid-way and restarted; and two at once on PostgreSQL share the que
 200 events, as the issue asks; each test runs in under 10 s here."""
 
 import json
-import os
 import signal
-import subprocess
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.bulletins import create
-from tests.support.databases import TEST_SECRET
 from tests.support.factories import Factory
-from tests.support.live import oversight_command
 from tests.support.receiver import Receiver, receiving
-from tests.support.webhooks import subscribe, world  # noqa: F401
+from tests.support.webhooks import subscribe, worker_process, world  # noqa: F401
 
 EVENTS = 200
-
-
-def _worker(url: str, home: Path, lease: int = 2) -> subprocess.Popen[bytes]:
-    """A worker process; a short lease, so a killed worker's claims soon run out."""
-    env = {
-        **os.environ,
-        "OVERSIGHT_DATABASE_URL": url,
-        "OVERSIGHT_SECRET_KEY": TEST_SECRET,
-        "OVERSIGHT_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
-        "OVERSIGHT_LOG_LEVEL": "WARNING",
-    }
-    cmd = [*oversight_command(), "worker", "--batch", "5", "--lease-seconds", str(lease)]
-    return subprocess.Popen([*cmd, "--idle-seconds", "0.05"], env=env, cwd=home)
 
 
 def _changes(client: TestClient, factory: Factory, receiver: Receiver) -> None:
@@ -69,12 +51,12 @@ def test_a_killed_worker_loses_nothing(world, tmp_path):  # noqa: F811
     url, client, factory = world
     with receiving() as receiver:
         _changes(client, factory, receiver)
-        first = _worker(url, tmp_path)
+        first = worker_process(url, tmp_path, 2)
         _until(lambda: len(receiver.received()) >= EVENTS // 4)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert len(_by_item(receiver)) < EVENTS  # killed mid-way
-        second = _worker(url, tmp_path)
+        second = worker_process(url, tmp_path, 2)
         try:
             _until(lambda: len(_by_item(receiver)) == EVENTS)
         finally:
@@ -91,7 +73,7 @@ def test_two_workers_deliver_each_event_once(world, tmp_path):  # noqa: F811
     with receiving() as receiver:
         _changes(client, factory, receiver)
         # A lease longer than any delivery here: "once" in the normal case, not a race.
-        workers = [_worker(url, tmp_path, lease=60) for _ in range(2)]
+        workers = [worker_process(url, tmp_path, 60) for _ in range(2)]
         try:
             _until(lambda: len(_by_item(receiver)) == EVENTS)
             time.sleep(1.0)  # room for a duplicate to show up

@@ -17,7 +17,7 @@ from oversight.auth.principal import Principal
 from oversight.bulletins import service as bulletins
 from oversight.db.keyset import PageSlice, every
 from oversight.meetings import service as meetings
-from oversight.meetings.schemas import MeetingFilters, MeetingRead
+from oversight.meetings.schemas import MeetingFilters
 from oversight.reports import statistics
 
 TLP_ORDER = [TLP.clear, TLP.green, TLP.amber, TLP.amber_strict, TLP.red]
@@ -79,12 +79,8 @@ def build(session: Session, principal: Principal, start: date, end: date) -> dic
         for a in late
     ]
     held_before_end = MeetingFilters.model_construct(held_to=until)  # by name, not alias
-    # A list page is JSON as served (stored representations): read back as the schema.
     held = (
-        [
-            MeetingRead.model_validate_json(m, by_name=True)
-            for m in meetings.listing(session, principal, held_before_end, every_page())[0]
-        ]
+        meetings.summaries_page(session, principal, held_before_end, every_page())[0]
         if "meetings:read" in can
         else []
     )

@@ -15,7 +15,7 @@ from oversight.db.keyset import Key, PageSlice
 from oversight.errors import Unprocessable
 from oversight.meetings import presenter
 from oversight.meetings.models import Meeting
-from oversight.meetings.presenter import detail
+from oversight.meetings.presenter import detail, summaries
 from oversight.meetings.repository import MeetingRepository
 from oversight.meetings.schemas import (
     AttendanceEntry,
@@ -112,14 +112,27 @@ def get(session: Session, principal: Principal, meeting_id: uuid.UUID) -> Meetin
 def listing(
     session: Session, principal: Principal, f: MeetingFilters, page: PageSlice
 ) -> tuple[list[bytes], Key | None]:
-    """A page of meetings as the caller sees them, as JSON."""
+    """A page of meetings as the caller sees them, as JSON (the list endpoint)."""
     repo = MeetingRepository(session, principal)
-    agency = agency_id_of(session, f.agency_id)
     base = pages.loading(repo, presenter.REPRESENTED)
-    rows, last = repo.listing(
-        page, held_from=f.held_from, held_to=f.held_to, agency_id=agency, base=base
-    )
+    rows, last = _page(session, repo, f, page, base)
     return pages.items_json(session, principal, presenter.REPRESENTED, rows, repo.items), last
+
+
+def summaries_page(
+    session: Session, principal: Principal, f: MeetingFilters, page: PageSlice
+) -> tuple[list[MeetingRead], Key | None]:
+    """A page of meetings as the caller sees them, as objects (for the board update)."""
+    repo = MeetingRepository(session, principal)
+    rows, last = _page(session, repo, f, page, None)
+    return summaries(session, principal, rows), last
+
+
+def _page(
+    session: Session, repo: MeetingRepository, f: MeetingFilters, page: PageSlice, base: Any
+) -> tuple[list[Any], Key | None]:
+    agency = agency_id_of(session, f.agency_id)
+    return repo.listing(page, held_from=f.held_from, held_to=f.held_to, agency_id=agency, base=base)
 
 
 def patch(
