@@ -51,6 +51,9 @@ def test_create_publish_edit_withdraw(client, factory, auth, db):
     assert revisions[0]["body"] == "Updated guidance"
     assert revisions[0]["changed_fields"] == ["body", "indicators"]
     assert revisions[1]["body"] == payload()["body"]
+    # The newest revision holds the bulletin's whole text as it now stands.
+    text = {k: b[k] for k in payload() if k != "tlp"}
+    assert {k: revisions[0][k] for k in text} == text
     r = client.post(f"{API}/{b['id']}/withdraw", json={}, headers=_if_match(h, b))
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "reason"]
     r = client.post(

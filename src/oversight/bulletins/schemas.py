@@ -138,8 +138,6 @@ class BulletinCreate(ClassificationIn, BulletinContent):
 CONTENT_FIELDS = tuple(
     f for f in BulletinCreate.model_fields if f not in ClassificationIn.model_fields
 )
-# What a published revision keeps of them (the review date is not the text).
-REVISED_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "review_by")
 
 
 class BulletinUpdate(PartialUpdate, ClassificationPatch, BulletinContent):
@@ -177,14 +175,9 @@ class IndicatorRead(BaseModel):
     description: str | None = None
 
 
-class BulletinPublic(BaseModel):
-    """A bulletin as the public feed shows it: no authors or recipients."""
+class BulletinText(BaseModel):
+    """A bulletin's text as read: the bulletin carries it, and so does each revision."""
 
-    model_config = with_samples(ex.PUBLIC, from_attributes=True)
-
-    id: uuid.UUID
-    agency_id: uuid.UUID
-    agency: AgencyRef = Field(description="The agency that owns the bulletin")
     title: str
     summary: str
     body: str
@@ -194,6 +187,23 @@ class BulletinPublic(BaseModel):
     indicators: list[IndicatorRead]
     recommended_actions: list[str]
     references: list[str]
+
+
+# What a published revision keeps of a bulletin's fields: its text (not the review date).
+REVISED_FIELDS = tuple(BulletinText.model_fields)
+
+
+class _BulletinHead(BaseModel):
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    agency: AgencyRef = Field(description="The agency that owns the bulletin")
+
+
+class BulletinPublic(BulletinText, _BulletinHead):
+    """A bulletin as the public feed shows it: no authors or recipients."""
+
+    model_config = with_samples(ex.PUBLIC, from_attributes=True)
+
     tlp: TLP
     protective_marking: ProtectiveMarking
     status: BulletinStatus
@@ -217,22 +227,16 @@ class BulletinRead(BulletinPublic, RecipientsSeen):
     )
 
 
-class RevisionRead(BaseModel):
-    model_config = with_samples(ex.REVISION, from_attributes=True)
-
+class _RevisionHead(BaseModel):
     id: uuid.UUID
     bulletin_id: uuid.UUID
     number: int = Field(description="1 is the text as first published")
     bulletin_version: int
-    title: str
-    summary: str
-    body: str
-    category: Category
-    severity: Severity
-    sectors: list[AudienceSector]
-    indicators: list[IndicatorRead]
-    recommended_actions: list[str]
-    references: list[str]
+
+
+class RevisionRead(BulletinText, _RevisionHead):
+    model_config = with_samples(ex.REVISION, from_attributes=True)
+
     changed_fields: list[str]
     editor_id: uuid.UUID
     created_at: datetime
