@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, case, delete, select, update
+from sqlalchemy import Row, Select, bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,13 +60,8 @@ def user_of(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
 
 
-def holder_standing(session: Session, kind: str, holder_id: uuid.UUID) -> Row[Any] | None:
-    """What an access token's claims are checked against, in one indexed lookup: the
-    holder's standing and grants, and its agency's."""
-    holder: Any = User if kind == "user" else ServiceAccount
-    # A person's scopes follow from its roles; a partner system's are granted to it.
-    grants = User.roles if kind == "user" else ServiceAccount.scopes
-    return session.execute(
+def _standing_statement(holder: Any, grants: Any) -> Select[Any]:
+    return (
         select(
             holder.is_active,
             holder.token_version,
@@ -76,8 +71,22 @@ def holder_standing(session: Session, kind: str, holder_id: uuid.UUID) -> Row[An
             Agency.token_version.label("agency_version"),
         )
         .join(Agency, Agency.id == holder.agency_id)
-        .where(holder.id == holder_id)
-    ).first()
+        .where(holder.id == bindparam("holder_id"))
+    )
+
+
+# Built once, as the page's names are (accounts/names.py): this runs on every request. A
+# person's scopes follow from its roles; a partner system's are granted to it.
+_STANDING = {
+    "user": _standing_statement(User, User.roles),
+    "service": _standing_statement(ServiceAccount, ServiceAccount.scopes),
+}
+
+
+def holder_standing(session: Session, kind: str, holder_id: uuid.UUID) -> Row[Any] | None:
+    """What an access token's claims are checked against, in one indexed lookup: the
+    holder's standing and grants, and its agency's."""
+    return session.execute(_STANDING[kind], {"holder_id": holder_id}).first()
 
 
 def client_of(session: Session, client_id: str) -> tuple[ServiceAccount, Agency] | None:
