@@ -22,7 +22,8 @@ each, on 127.0.0.1:
 With `--workers N`, ours is also served by `oversight serve --workers N` (the same database),
 as a fourth case. wrk drives each in turn, `--rounds` times; the median of each is reported,
 with the ratios the read-path issue sets goals for (ours / floor >= 0.7, ours / medallion
->= 3, N workers / one >= 1.5). The load average is printed before and after. Figures go in
+>= 3, N workers / one >= 1.5), and each ratio round by round with the median of those.
+The load average is printed before and after. Figures go in
 docs/architecture.md ("The read path at the limit").
 """
 
@@ -305,12 +306,22 @@ def main() -> None:
         print(
             f"[{r['db']}] ours / floor {ours / floor:.2f} (goal >= 0.7), "
             f"ours / medallion {ours / medallion:.1f} (goal >= 3)"
+            f"; round by round: ours / floor {_paired(r, 'ours', 'floor')}"
         )
         if "workers" in r:
             print(
                 f"[{r['db']}] ours with {args.workers} workers / one worker "
                 f"{r['workers']['rps'] / ours:.2f} (goal >= 1.5 on PostgreSQL)"
+                f"; round by round {_paired(r, 'workers', 'ours')}"
             )
+
+
+def _paired(result: dict[str, Any], a: str, b: str) -> str:
+    """`a` / `b` in each round, and their median: the cases of a round run back to back, so
+    the machine's drift between rounds cancels out of a round's own ratio."""
+    ratios = [x / y for x, y in zip(result[a]["rps_all"], result[b]["rps_all"], strict=True)]
+    each = ", ".join(f"{x:.2f}" for x in ratios)
+    return f"{each} (median {statistics.median(ratios):.2f})"
 
 
 if __name__ == "__main__":

@@ -328,6 +328,7 @@ def overhead(kind: str, writes: int, rounds: int, args: list[str], tmp: Path) ->
     ]
     summary["overhead_pct_by_round"] = [round(p, 1) for p in paired]
     summary["overhead_pct_median_of_rounds"] = round(median(paired), 1)
+    summary["overhead_pct_mean_of_rounds"] = round(sum(paired) / len(paired), 1)
     summary["worker_cpu_ms_per_event"] = median(worker_cpu)
     return summary
 
