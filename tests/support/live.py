@@ -91,13 +91,14 @@ def _wait_ready(server: LiveServer, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], home: Path) -> Iterator[LiveServer]:
-    """`oversight serve` on a free port of 127.0.0.1 until the block ends."""
+def serving(env: dict[str, str], home: Path, *options: str) -> Iterator[LiveServer]:
+    """`oversight serve` (with these options) on a free port of 127.0.0.1 until the block
+    ends."""
     port = _free_port()
     server = LiveServer(base_url=f"http://{LOCAL_HOST}:{port}", env=env, home=home)
     with server.log.open("wb") as out:
         proc = subprocess.Popen(
-            [*oversight_command(), "serve", "--host", LOCAL_HOST, "--port", str(port)],
+            [*oversight_command(), "serve", "--host", LOCAL_HOST, "--port", str(port), *options],
             env=env,
             cwd=home,
             stdout=out,
