@@ -1,9 +1,10 @@
 """A member's first page of 50 GREEN bulletins: ours, the floor of the stack, and medallion,
-side by side in one run.
+side by side in one run; or, with `--list`, the first page of actions, reports or meetings
+against its floor.
 
     .venv/bin/python bench/read_floor.py [--db sqlite|postgres|both] [--size 100000]
                                          [--duration 5] [--connections 32] [--rounds 3]
-                                         [--workers 2]
+                                         [--workers 2] [--list bulletins|actions|reports|meetings]
 
 For each database: a fresh database seeded as bench/bulletins.py seeds it (12 agencies, the
 realistic TLP and status mix, `--size` bulletins, bulk inserts). Three servers, one worker
@@ -23,7 +24,13 @@ With `--workers N`, ours is also served by `oversight serve --workers N` (the sa
 as a fourth case. wrk drives each in turn, `--rounds` times; the median of each is reported,
 with the ratios the read-path issue sets goals for (ours / floor >= 0.7, ours / medallion
 >= 3, N workers / one >= 1.5), and each ratio round by round with the median of those.
-The load average is printed before and after. Figures go in
+The load average is printed before and after.
+
+`--list actions|reports|meetings`: the same world with `--size` GREEN items of that list
+(each by an editor of its agency, stored as the lists serve them) instead of the bulletins;
+ours is `GET /api/v1/<list>?limit=50`, the floor selects the same 50 rows (newest first; by
+`held_at` for meetings) with their agency's and author's names. Medallion serves bulletins
+only, so it is not a case there. Figures go in
 docs/architecture.md ("The read path at the limit").
 """
 
@@ -41,8 +48,16 @@ from typing import Any
 import httpx
 from loadgen import Server, ensure_wrk, run_wrk
 
-PAGE = "/api/v1/bulletins?tlp=GREEN&limit=50"
-FLOOR = "/floor/bulletins"
+# A member's first page of each list. Bulletins are seeded with the realistic TLP mix and read
+# GREEN; the other lists are seeded GREEN only, so the floor's plain select serves the same
+# rows as our policy-filtered page.
+PAGES = {
+    "bulletins": "/api/v1/bulletins?tlp=GREEN&limit=50",
+    "actions": "/api/v1/actions?limit=50",
+    "reports": "/api/v1/reports?limit=50",
+    "meetings": "/api/v1/meetings?limit=50",
+}
+FLOOR = "/floor/items"
 CASES = ("ours", "floor", "medallion")
 TAXII = "application/taxii+json;version=2.1"
 
@@ -50,30 +65,43 @@ TAXII = "application/taxii+json;version=2.1"
 # ----------------------------------------------------------------------------- the floor
 
 
-def floor_app() -> Any:
+def floor_app(kind: str) -> Any:
     """The floor of the stack: FastAPI, a JWT check, one select, JSON out."""
     from fastapi import FastAPI, Header, HTTPException
     from fastapi.responses import Response
     from jose import JWTError, jwt
-    from sqlalchemy import and_, select
+    from sqlalchemy import and_, select, true
 
     from oversight.accounts.models import Agency, User
+    from oversight.actions.models import ActionItem
     from oversight.bulletins.models import Bulletin
     from oversight.config import get_settings
     from oversight.db import make_engine
+    from oversight.meetings.models import Meeting
+    from oversight.reports.models import Report
 
+    model: Any = {"bulletins": Bulletin, "actions": ActionItem, "reports": Report}.get(
+        kind, Meeting
+    )
     settings = get_settings()
     key, alg = settings.resolved_secret(), settings.jwt_algorithm
     engine = make_engine(settings.database_url)
-    columns = [c for c in Bulletin.__table__.c if c.name not in {"search_vector", "names_agencies"}]
+    skipped = {"search_vector", "names_agencies"}
+    columns = [c for c in model.__table__.c if c.name not in skipped]
+    newest = model.held_at if kind == "meetings" else model.created_at
+    readable = (
+        and_(Bulletin.tlp == "GREEN", Bulletin.status != "draft") if kind == "bulletins" else true()
+    )
+    authored = "author_id" in model.__table__.c
     stmt = (
-        select(*columns, Agency.name, Agency.slug, User.display_name)
-        .join(Agency, Agency.id == Bulletin.agency_id)
-        .outerjoin(User, User.id == Bulletin.author_id)
-        .where(and_(Bulletin.tlp == "GREEN", Bulletin.status != "draft"))
-        .order_by(Bulletin.created_at.desc(), Bulletin.id.desc())
+        select(*columns, Agency.name, Agency.slug, *([User.display_name] if authored else []))
+        .join(Agency, Agency.id == model.agency_id)
+        .where(readable)
+        .order_by(newest.desc(), model.id.desc())
         .limit(50)
     )
+    if authored:
+        stmt = stmt.outerjoin(User, User.id == model.author_id)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
@@ -81,7 +109,7 @@ def floor_app() -> Any:
         return {"status": "ok"}
 
     @app.get(FLOOR)
-    def bulletins(authorization: str = Header()) -> Response:
+    def items(authorization: str = Header()) -> Response:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer":
             raise HTTPException(401)
@@ -97,9 +125,10 @@ def floor_app() -> Any:
         for r in rows:
             item = {c.name: getattr(r, c.name) for c in columns}
             item["agency"] = {"id": r.agency_id, "name": r.name, "slug": r.slug}
-            item["author"] = (
-                {"id": r.author_id, "display_name": r.display_name} if r.author_id else None
-            )
+            if authored:
+                item["author"] = (
+                    {"id": r.author_id, "display_name": r.display_name} if r.author_id else None
+                )
             item["shared_with_you"] = False
             items.append(item)
         body = json.dumps({"items": items, "next_cursor": None}, default=_json_default)
@@ -114,11 +143,11 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def serve_floor(port: int) -> None:
+def serve_floor(port: int, kind: str) -> None:
     import uvicorn
 
     uvicorn.run(
-        floor_app(),
+        floor_app(kind),
         host="127.0.0.1",
         port=port,
         workers=1,
@@ -126,6 +155,74 @@ def serve_floor(port: int) -> None:
         access_log=False,
         proxy_headers=False,
     )
+
+
+# ----------------------------------------------------------------------------- other lists
+
+
+def seed_list(engine: Any, world: Any, listed: str, n: int) -> float:
+    """n GREEN actions, reports or meetings of the world's agencies, each by one of its
+    editors, stored as the lists serve them; returns the seconds."""
+    import random
+    import time
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import insert
+
+    from oversight.actions.models import ActionItem
+    from oversight.meetings.models import Meeting
+    from oversight.reports.models import Report
+    from oversight.representations.store import refresh_database
+
+    started = time.perf_counter()
+    rng = random.Random(20261206)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+
+    def row(i: int) -> dict[str, Any]:
+        a = rng.randrange(len(world.agency_ids))
+        at = start + timedelta(minutes=i * 7 + rng.randrange(5))
+        common = {
+            "id": uuid.uuid4(),
+            "agency_id": world.agency_ids[a],
+            "tlp": "GREEN",
+            "protective_marking": "OFFICIAL",
+            "recipient_agencies": [],
+            "recipient_users": [],
+            "names_agencies": False,
+        }
+        if listed == "meetings":
+            return common | {"title": f"Board {i}", "held_at": at}
+        common |= {"author_id": rng.choice(world.editors[a]), "created_at": at, "updated_at": at}
+        if listed == "actions":
+            return common | {
+                "title": f"Patch the exposed Office 365 tenants, round {i}",
+                "owner_agency_id": world.agency_ids[rng.randrange(len(world.agency_ids))],
+                "due_date": (at + timedelta(days=rng.randrange(-30, 120))).date(),
+                "status": rng.choice(["open", "in_progress", "done"]),
+            }
+        return common | {
+            "kind": rng.choice(["incident", "near_miss"]),
+            "occurred_on": at.date(),
+            "category": "ransomware",
+            "vector": "phishing",
+            "victim_type": "sme",
+            "outcome": "contained",
+            "financial_loss_gbp": rng.randrange(0, 5000),
+            "reported_to_action_fraud": True,
+            "description": "A phishing email led to encrypted file shares; restored from backup.",
+            "anonymous_to_peers": False,
+            "include_in_statistics": True,
+            "status": "submitted",
+        }
+
+    model: Any = {"actions": ActionItem, "reports": Report}.get(listed, Meeting)
+    for first in range(0, n, 20_000):
+        with engine.begin() as conn:
+            conn.execute(
+                insert(model.__table__), [row(i) for i in range(first, min(n, first + 20_000))]
+            )
+    refresh_database(engine)
+    return time.perf_counter() - started
 
 
 # ----------------------------------------------------------------------------- the run
@@ -169,14 +266,21 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     try:
         engine = make_engine(db.url)
         migrations.upgrade(engine)
-        world, seconds = bench.seed(engine, args.size)
+        listed = args.list
+        if listed == "bulletins":
+            world, seconds = bench.seed(engine, args.size)
+        else:
+            world, seconds = bench.seed(engine, 0)
+            seconds += seed_list(engine, world, listed, args.size)
         engine.dispose()
-        print(f"[{kind}] seeded {args.size:,} bulletins in {seconds:.0f} s", flush=True)
+        print(f"[{kind}] seeded {args.size:,} {listed} in {seconds:.0f} s", flush=True)
+        page_path = PAGES[listed]
         oversight = str(Path(sys.executable).with_name("oversight"))
         ours = Server([oversight, "serve", "--port", "{port}"], db.url, tmp)
         floor = medallion = several = None
         try:
-            floor = Server([sys.executable, __file__, "--serve-floor", "{port}"], db.url, tmp)
+            argv = [sys.executable, __file__, "--serve-floor", "{port}", "--list", listed]
+            floor = Server(argv, db.url, tmp)
             if args.workers > 1:
                 argv = [oversight, "serve", "--port", "{port}", "--workers", str(args.workers)]
                 several = Server(argv, db.url, tmp)
@@ -185,7 +289,7 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             with httpx.Client(timeout=60) as http:
                 auth = f"Authorization: Bearer {token}"
                 h = {"Authorization": f"Bearer {token}"}
-                page = http.get(ours.base + PAGE, headers=h)
+                page = http.get(ours.base + page_path, headers=h)
                 page.raise_for_status()
                 items = page.json()["items"]
                 bare = http.get(floor.base + FLOOR, headers=h)
@@ -193,34 +297,32 @@ def measure(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 if [i["id"] for i in bare.json()["items"]] != [i["id"] for i in items]:
                     raise SystemExit("the floor does not serve the rows of our page")
                 if len(items) != 50 or any(i["tlp"] != "GREEN" for i in items):
-                    raise SystemExit("our page is not 50 GREEN bulletins")
+                    raise SystemExit(f"our page is not 50 GREEN {listed}")
                 if set(bare.json()["items"][0]) != set(items[0]):
                     print(f"  fields differ: {set(bare.json()['items'][0]) ^ set(items[0])}")
+                cases = {
+                    "ours": (ours.base, page_path, [auth], len(page.content)),
+                    **(
+                        {}
+                        if several is None
+                        else {"workers": (several.base, page_path, [auth], len(page.content))}
+                    ),
+                    "floor": (floor.base, FLOOR, [auth], len(bare.content)),
+                }
+            if listed == "bulletins":  # medallion serves these bulletins' STIX reports
                 objects, manifest = reports(items)
                 medallion = Medallion(objects, manifest, tmp)
                 mpath = f"{MEDALLION_OBJECTS}?limit=50"
-                theirs = http.get(
+                mauth = [medallion.auth, f"Accept: {TAXII}"]
+                theirs = httpx.get(
                     medallion.base + mpath,
                     headers={"Authorization": medallion.auth.split(": ", 1)[1], "Accept": TAXII},
+                    timeout=60,
                 )
                 theirs.raise_for_status()
                 if len(theirs.json()["objects"]) != 50:
                     raise SystemExit("medallion does not serve the 50 reports")
-                cases = {
-                    "ours": (ours.base, PAGE, [auth], len(page.content)),
-                    **(
-                        {}
-                        if several is None
-                        else {"workers": (several.base, PAGE, [auth], len(page.content))}
-                    ),
-                    "floor": (floor.base, FLOOR, [auth], len(bare.content)),
-                    "medallion": (
-                        medallion.base,
-                        mpath,
-                        [medallion.auth, f"Accept: {TAXII}"],
-                        len(theirs.content),
-                    ),
-                }
+                cases["medallion"] = (medallion.base, mpath, mauth, len(theirs.content))
             for name, (base, path, headers, _) in cases.items():  # warm-up
                 _load(base, path, headers, 1, args.connections, tmp, name)
             runs: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
@@ -267,7 +369,8 @@ def _load(
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    p.add_argument("--size", type=int, default=100_000, help="bulletins in the table")
+    p.add_argument("--list", choices=list(PAGES), default="bulletins", help="the list measured")
+    p.add_argument("--size", type=int, default=100_000, help="items in the list's table")
     p.add_argument("--duration", type=float, default=5.0, help="seconds of load per run")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--rounds", type=int, default=3, help="runs of each case, in turn")
@@ -277,7 +380,7 @@ def main() -> None:
     p.add_argument("--serve-floor", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve_floor:
-        serve_floor(args.serve_floor)
+        serve_floor(args.serve_floor, args.list)
         return
     ensure_wrk()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
@@ -288,7 +391,8 @@ def main() -> None:
             results.append(measure(kind, args, Path(tmp)))
             print(f"[{kind}] load average after: {results[-1]['load'][0]:.2f}", flush=True)
     print(
-        f"\n| db | case | bytes | req/s (median of {args.rounds}) | req/s (each run) | p50 ms |\n"
+        f"\n{args.list}:\n"
+        f"| db | case | bytes | req/s (median of {args.rounds}) | req/s (each run) | p50 ms |\n"
         "|---|---|---|---|---|---|"
     )
     for r in results:
@@ -302,10 +406,14 @@ def main() -> None:
                 f"{c['p50']:.1f} |"
             )
     for r in results:
-        ours, floor, medallion = (r[n]["rps"] for n in CASES)
+        ours, floor = r["ours"]["rps"], r["floor"]["rps"]
+        against = (
+            f", ours / medallion {ours / r['medallion']['rps']:.1f} (goal >= 3)"
+            if "medallion" in r
+            else ""
+        )
         print(
-            f"[{r['db']}] ours / floor {ours / floor:.2f} (goal >= 0.7), "
-            f"ours / medallion {ours / medallion:.1f} (goal >= 3)"
+            f"[{r['db']}] ours / floor {ours / floor:.2f} (goal >= 0.7){against}"
             f"; round by round: ours / floor {_paired(r, 'ours', 'floor')}"
         )
         if "workers" in r:
