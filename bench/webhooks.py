@@ -321,7 +321,7 @@ def overhead(kind: str, writes: int, rounds: int, args: list[str], tmp: Path) ->
         for k, v in results.items()
     }
     # Each round runs the three settings back to back, so the machine's drift between rounds
-    # (seen here: the same setting 20 % apart) cancels out of a round's own ratio.
+    # (seen here: the same setting up to 75 % apart) cancels out of a round's own ratio.
     paired = [
         100 * (on / off - 1)
         for (off, _), (on, _) in zip(results["off"], results["subscribed"], strict=True)

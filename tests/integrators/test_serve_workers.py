@@ -5,10 +5,11 @@ limit")."""
 
 import http.client
 import os
+import subprocess
 from collections import Counter
 from urllib.parse import urlsplit
 
-from tests.support.live import server_env, serving
+from tests.support.live import LOCAL_HOST, oversight_command, server_env, serving
 
 CONNECTIONS = 32
 
@@ -56,3 +57,17 @@ def test_keep_alive_connections_land_on_every_worker(databases, tmp_path):
     # with fewer than 4 of 32 happens about once in 400,000 runs.
     assert len(held) == 2, held
     assert min(held.values()) >= 4, held
+
+
+def test_a_second_server_on_the_same_port_is_refused(databases, tmp_path):
+    """Workers share their port with each other only: a second server started on it (an old
+    release left running, a typo in a unit file) must not quietly take half the connections."""
+    env = server_env(databases, tmp_path)
+    with serving(env, tmp_path, "--workers", "2") as server:
+        port = str(urlsplit(server.base_url).port)
+        second = subprocess.run(
+            [*oversight_command(), "serve", "--host", LOCAL_HOST, "--port", port, "--workers", "2"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert second.returncode == 1, second.stderr
+    assert f"cannot listen on {LOCAL_HOST}:{port}" in second.stderr

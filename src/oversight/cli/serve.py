@@ -46,7 +46,7 @@ def serve(
     if workers == 1 or not sys.platform.startswith("linux"):
         uvicorn.run(APP, **options)
         return
-    _listen(host, port).close()  # the port is free (or already ours): say so here, once
+    _listen(host, port, shared=False).close()  # the port is free: say so here, once
     # uvicorn.run's own supervisor, each worker on a socket of its own (OwnSocket).
     sockets: list[Any] = [OwnSocket(host, port)]
     with contextlib.suppress(KeyboardInterrupt):
@@ -72,11 +72,15 @@ class OwnSocket:
         return _listen, (self.host, self.port)
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, *, shared: bool = True) -> socket.socket:
+    """A socket bound to host:port. `shared`: one of this server's workers' sockets on the
+    port; unshared, the check before starting them, which fails while anything holds the
+    port, another server's workers included (they too would accept a shared bind)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
