@@ -28,7 +28,10 @@ from oversight.access.repository import (
 )
 from oversight.audit import recorder
 from oversight.bulletins.repository import BulletinRepository
+from oversight.bulletins.service import REPRESENTED
+from oversight.db.keyset import PageSlice
 from oversight.main import create_app
+from oversight.representations import pages
 from tests.support import governance
 from tests.support.world import STATUSES, TLPS, build, token
 
@@ -124,8 +127,12 @@ def test_sql_filter_and_endpoints_match_the_reference(engine, settings, spec):
                 got = {
                     str(i) for i in session.scalars(repo.base().with_only_columns(repo.model.id))
                 }
+                # A list page's statement, built once for every reader of this one's shape
+                # (by whoever read first, in this world or an earlier one), its reader bound.
+                rows, _ = repo.page(PageSlice(100), stmt=pages.loading(repo, REPRESENTED))
                 if world.active[who.agency]:
                     assert got == expected, (who, spec)
+                    assert {str(r.id) for r in rows} == expected, (who, spec)
             # Each bulletin spec also makes a meeting and an action item: same rule, same test.
             gov = governance.build(session, world, spec["items"])
             world.suspend(session)

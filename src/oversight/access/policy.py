@@ -13,16 +13,56 @@ agency): that right covers CLEAR to AMBER+STRICT, never RED.
 """
 
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, Uuid, and_, case, false, literal, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from oversight.access.classification import TLP
 from oversight.access.models import Classified
 from oversight.auth.principal import Principal
 from oversight.auth.scopes import Role
 
+# The reader's agency and id, when a statement is built once for every reader of one shape
+# (`shape`) and bound per request (`reader`): required, so a statement executed without its
+# reader fails instead of reading for nobody in particular.
+READER_AGENCY = "reader_agency"
+READER_ID = "reader_id"
 
-def _named_agency(model: type[Classified], principal: Principal) -> ColumnElement[bool]:
+
+def _reader(principal: Principal, bound: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    if bound:
+        return _required(READER_AGENCY), _required(READER_ID)
+    return literal(principal.agency_id, Uuid), literal(principal.id, Uuid)
+
+
+def _required(key: str) -> BindParameter[Any]:
+    return bindparam(key, type_=Uuid, required=True)
+
+
+def shape(principal: Principal, model: type[Classified]) -> tuple[str, bool]:
+    """What of `principal` decides the form of `visible_to(principal, model)`, beside the
+    values `reader` binds: its kind, and whether it writes `model` for its agency."""
+    return principal.kind, may_write(principal, model, principal.agency_id)
+
+
+def reader(principal: Principal) -> dict[str, uuid.UUID]:
+    """The values of a `visible_to(..., bound=True)` clause for `principal`."""
+    return {READER_AGENCY: principal.agency_id, READER_ID: principal.id}
+
+
+def _named_agency(model: type[Classified], agency: ColumnElement[Any]) -> ColumnElement[bool]:
     """`:agency IN (the item's recipient agencies)`: probes the item's few index rows.
 
     Only for the rows a page walks; an EXISTS here lets PostgreSQL hash every item that
@@ -30,13 +70,13 @@ def _named_agency(model: type[Classified], principal: Principal) -> ColumnElemen
     """
     t = model.__recipient_agency_table__
     item = model.id  # type: ignore[attr-defined]
-    return literal(principal.agency_id, Uuid).in_(select(t.c.agency_id).where(t.c.item_id == item))
+    return agency.in_(select(t.c.agency_id).where(t.c.item_id == item))
 
 
-def _named_user(model: type[Classified], principal: Principal) -> ColumnElement[bool]:
+def _named_user(model: type[Classified], me: ColumnElement[Any]) -> ColumnElement[bool]:
     t = model.__recipient_user_table__
     item = model.id  # type: ignore[attr-defined]
-    return literal(principal.id, Uuid).in_(select(t.c.user_id).where(t.c.item_id == item))
+    return me.in_(select(t.c.user_id).where(t.c.item_id == item))
 
 
 def may_write(principal: Principal, model: type[Classified], agency_id: uuid.UUID) -> bool:
@@ -57,19 +97,19 @@ def _draft(model: type[Classified]) -> ColumnElement[bool] | None:
     return getattr(model, column) == value
 
 
-def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[bool]:
-    """SQL true for the rows of `model` that `principal` may read."""
-    own = model.agency_id == principal.agency_id
+def visible_to(
+    principal: Principal, model: type[Classified], *, bound: bool = False
+) -> ColumnElement[bool]:
+    """SQL true for the rows of `model` that `principal` may read; with `bound`, the same
+    clause for every principal of its `shape`, its reader left to bind (`reader`)."""
+    agency, me = _reader(principal, bound)
+    own = model.agency_id == agency
     if principal.kind == "user":
-        red: ColumnElement[bool] = or_(
-            model.author_id == principal.id, _named_user(model, principal)
-        )
+        red: ColumnElement[bool] = or_(model.author_id == me, _named_user(model, me))
     else:
         red = false()
-    reader = (
-        getattr(model, model.__reader_agency__) == principal.agency_id
-        if model.__reader_agency__
-        else false()
+    reader_agency = (
+        getattr(model, model.__reader_agency__) == agency if model.__reader_agency__ else false()
     )
     # One CASE over the TLP rather than an OR of `tlp = …` terms: no index serves "readable",
     # so a page walks the (created_at, id) index in order and stops after `limit` rows,
@@ -78,11 +118,11 @@ def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[b
         (model.tlp.in_([TLP.clear.value, TLP.green.value]), true()),
         (
             model.tlp == TLP.amber.value,
-            or_(own, reader, model.names_agencies.is_(False), _named_agency(model, principal)),
+            or_(own, reader_agency, model.names_agencies.is_(False), _named_agency(model, agency)),
         ),
         (
             model.tlp == TLP.amber_strict.value,
-            or_(own, reader, _named_agency(model, principal)),
+            or_(own, reader_agency, _named_agency(model, agency)),
         ),
         (model.tlp == TLP.red.value, red),
         else_=false(),
@@ -92,7 +132,7 @@ def visible_to(principal: Principal, model: type[Classified]) -> ColumnElement[b
         return readable
     may_see_drafts = or_(
         own if may_write(principal, model, principal.agency_id) else false(),
-        model.author_id == principal.id,
+        model.author_id == me,
     )
     return and_(readable, or_(~draft, may_see_drafts))
 

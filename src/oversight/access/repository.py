@@ -7,12 +7,13 @@ recorded in the audit trail here, the only place they happen.
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 
+from oversight.access import policy
 from oversight.access.classification import AUDITED_READS, TLP
 from oversight.access.models import Classified
 from oversight.access.policy import public_clause, visible_to
@@ -20,10 +21,25 @@ from oversight.access.rules import Classification
 from oversight.accounts import recipients
 from oversight.audit.recorder import record
 from oversight.auth.principal import Principal
-from oversight.db.keyset import Key, PageSlice, keyset
+from oversight.db.keyset import Key, PageSlice, bounds, cut, keyset, ordered
 from oversight.errors import NotFound
 
 M = TypeVar("M", bound=Classified)
+
+# Page statements built once for every reader of one shape (`policy.shape`), their reader
+# bound when they run (`policy.reader`): building one per request cost more than running it
+# (docs/architecture.md, "The read path at the limit"). By key, and the key of each by the
+# id of the statement, which the dict keeps alive (so no other object can take that id).
+_BUILT: dict[tuple[Any, ...], Select[Any]] = {}
+_KEY_OF: dict[int, tuple[Any, ...]] = {}
+
+
+def _built(key: tuple[Any, ...], build: Callable[[], Select[Any]]) -> Select[Any]:
+    stmt = _BUILT.get(key)
+    if stmt is None:
+        stmt = _BUILT.setdefault(key, build())  # a racing thread's copy is simply dropped
+        _KEY_OF[id(stmt)] = key
+    return stmt
 
 
 class PublicRepository(Generic[M]):
@@ -70,11 +86,19 @@ class ClassifiedRepository(Generic[M]):
         kept = (m.id, m.created_at, m.tlp, m.protective_marking, *columns)
         return self.base().options(load_only(*kept, raiseload=True))
 
-    def loading(self, columns: Sequence[str], *extra: Any) -> Select[Any]:
+    def loading(self, view: str, columns: Sequence[str], *extra: Any) -> Select[Any]:
         """`base()` selecting only these columns (and `extra` expressions), as rows rather
-        than instances: a page served from stored representations."""
+        than instances: a page served from stored representations. Built once per `view`
+        (whose columns never change) and reader shape, its reader bound by `page`."""
         m: Any = self.model
-        return self.base().with_only_columns(*(getattr(m, c) for c in columns), *extra)
+        key = (m, view, policy.shape(self.principal, m))
+
+        def build() -> Select[Any]:
+            readable = visible_to(self.principal, m, bound=True)
+            chosen = (*(getattr(m, c) for c in columns), *extra)
+            return select(m).where(readable).with_only_columns(*chosen)
+
+        return _built(key, build)
 
     def items(self, ids: Iterable[uuid.UUID]) -> list[M]:
         """These items in full, if the principal reads them (reads already on the record)."""
@@ -117,13 +141,32 @@ class ClassifiedRepository(Generic[M]):
         stmt: Select[Any] | None = None,
         descending: bool = True,
     ) -> tuple[list[Any], Key | None]:
-        """A page of what the principal reads (of `stmt`, narrowed from `base()`), its
-        classified reads recorded, and the key the next page starts after."""
-        query = (stmt if stmt is not None else self.base()).where(*filters)
+        """A page of what the principal reads (of `stmt`, narrowed from `base()` or built by
+        `loading`), its classified reads recorded, and the key the next page starts after."""
+        query = stmt if stmt is not None else self.base()
         keys = keys or [self.model.created_at, self.model.id]  # type: ignore[attr-defined]
-        rows, last = keyset(self.session, query, keys, page, descending=descending)
+        built = _KEY_OF.get(id(query))
+        if built is None or filters:
+            rows, last = keyset(
+                self.session,
+                query.where(*filters),
+                keys,
+                page,
+                descending=descending,
+                params=self.reader(),
+            )
+        else:  # a statement built once, in its order once too
+            after = page.after is not None
+            key = (*built, tuple(k.key for k in keys), after, descending)
+            values = bounds(page, keys) | self.reader()
+            paged = _built(key, lambda: ordered(query, keys, after=after, descending=descending))
+            rows, last = cut(list(self.session.execute(paged, values).all()), keys, page)
         self.record_reads(rows)
         return rows, last
+
+    def reader(self) -> dict[str, Any]:
+        """What a statement of `loading` binds for the principal (others ignore it)."""
+        return policy.reader(self.principal)
 
     def record_reads(self, items: Iterable[Any]) -> None:
         for item in items:

@@ -67,7 +67,7 @@ class BulletinRepository(ClassifiedRepository[Bulletin]):
         if f.q is None or _dialect(self.session) != "sqlite" or not search.terms(f.q):
             return self.page(page, *self._filtered(f), stmt=base)
         stmt = base.where(*self._filtered(f, text=False))
-        walked = search.walk_pages(self.session, stmt, f.q, page, plan)
+        walked = search.walk_pages(self.session, stmt, f.q, page, plan, self.reader())
         if walked is None:
             return self.page(page, search.matches("sqlite", f.q), stmt=stmt)
         self.record_reads(walked[0])

@@ -6,6 +6,7 @@ scale". The sizes are a `SearchPlan`, a parameter, so the tests can force either
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -135,15 +136,21 @@ def many_matches(session: Session, q: str, plan: SearchPlan) -> bool:
 
 
 def walk_pages(
-    session: Session, stmt: Select[Any], q: str, page: PageSlice, plan: SearchPlan
+    session: Session,
+    stmt: Select[Any],
+    q: str,
+    page: PageSlice,
+    plan: SearchPlan,
+    params: Mapping[str, Any],
 ) -> tuple[list[Bulletin], Key | None] | None:
     """SQLite: the page by walking windows, or None when fetching every match and sorting
-    them is the cheaper plan (the first window did not fill the page, and few match)."""
+    them is the cheaper plan (the first window did not fill the page, and few match);
+    `params` binds what `stmt` leaves to bind (its reader)."""
     since = page.after[0] if page.after and isinstance(page.after[0], datetime) else None
     first = size = plan.window_per_row * (page.limit + 1)
     while True:
         w = window(session, since, size)
-        rows, last = keyset(session, walk(stmt, q, w), WALK_KEYS, page)
+        rows, last = keyset(session, walk(stmt, q, w), WALK_KEYS, page, params=params)
         if last is not None or w.oldest is None:
             return rows, last  # a full page, or the end of the list
         if size == first and not many_matches(session, q, plan):

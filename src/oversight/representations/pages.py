@@ -10,6 +10,7 @@ every item once was.
 
 import uuid
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -26,10 +27,15 @@ def loading(repository: ClassifiedRepository[Any], kind: Kind) -> Select[Any]:
     """The repository's base query selecting what a page of `kind` needs, as rows: the
     columns its live fields come from, and the stored representation of each item's current
     version (`stored_body`, null when it has none)."""
+    return repository.loading(kind.resource, kind.columns, _stored_body(kind))
+
+
+@cache
+def _stored_body(kind: Kind) -> Any:
     m: Any = kind.model
     t = StoredRepresentation
     body = select(t.body).where(t.item_id == m.id, t.version == m.version).scalar_subquery()
-    return repository.loading(kind.columns, body.label("stored_body"))
+    return body.label("stored_body")
 
 
 def items_json(
