@@ -22,17 +22,21 @@ PERSON_REFS = {"author": "author_id", "assignee": "assignee_user_id", "chair": "
 R = TypeVar("R", bound=BaseModel)
 
 
-def recipients_seen(principal: Principal, item: Any) -> dict[str, Any]:
-    """Who else received an item is its owner's business: others learn only that they did."""
-    named = str(principal.agency_id) in (item.recipient_agencies or ()) or str(principal.id) in (
-        item.recipient_users or ()
-    )
-    owner = principal.agency_id == item.agency_id or (
-        item.tlp == TLP.red and principal.id == item.author_id
-    )
-    agencies = item.recipient_agencies if owner else None
-    users = item.recipient_users if owner else None
-    return {"recipient_agencies": agencies, "recipient_users": users, "shared_with_you": named}
+def recipients_seen(principal: Principal) -> Callable[[Any], dict[str, Any]]:
+    """Who else received an item is its owner's business: others learn only that they did.
+    (The reader's ids as the recipient lists hold them, once a page.)"""
+    agency, me = str(principal.agency_id), str(principal.id)
+
+    def seen(item: Any) -> dict[str, Any]:
+        named = agency in (item.recipient_agencies or ()) or me in (item.recipient_users or ())
+        owner = principal.agency_id == item.agency_id or (
+            item.tlp == TLP.red and principal.id == item.author_id
+        )
+        agencies = item.recipient_agencies if owner else None
+        users = item.recipient_users if owner else None
+        return {"recipient_agencies": agencies, "recipient_users": users, "shared_with_you": named}
+
+    return seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +68,13 @@ def live(
         chain((getattr(i, src, None) for i in items for src in agency_refs.values()), inner_ids),
         (getattr(i, src, None) for i in items for src in person_refs.values()),
     )
+    seen = recipients_seen(principal) if principal and "shared_with_you" in fields else None
     shown = []
     for item in items:
         data = {out: names.agency(getattr(item, src, None)) for out, src in agency_refs.items()}
         data |= {out: names.person(getattr(item, src, None)) for out, src in person_refs.items()}
-        if principal is not None and "shared_with_you" in fields:
-            data |= recipients_seen(principal, item)
+        if seen is not None:
+            data |= seen(item)
         if inner is not None:
             data |= inner.fields(item, names)
         if extra is not None:

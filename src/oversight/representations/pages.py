@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -50,8 +51,9 @@ def items_json(
     extra = kind.derive(session, principal, rows) if kind.derive is not None else None
     bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
     kept = [r for r in rows if r.id in bodies]
+    order = kind.live_schema.model_fields  # the live fields, in the read schema's order
     shown = {
-        r.id: _joined(bodies[r.id], kind.live_schema.model_validate(d).model_dump_json())
+        r.id: _joined(bodies[r.id], to_json({f: d.get(f) for f in order}).decode())
         for r, d in zip(
             kept, live(session, principal, kept, kind.read, extra, kind.inner), strict=True
         )
