@@ -76,8 +76,10 @@ class ClassifiedRepository(Generic[M]):
         self.session = session
         self.principal = principal
 
-    def base(self) -> Select[tuple[M]]:
-        return select(self.model).where(visible_to(self.principal, self.model))
+    def base(self, *, bound: bool = False) -> Select[tuple[M]]:
+        """Every row the principal reads; with `bound`, for every reader of its shape, the
+        reader left to bind (`reader`), to be built once (`loading`)."""
+        return select(self.model).where(visible_to(self.principal, self.model, bound=bound))
 
     def slim(self, *columns: InstrumentedAttribute[Any]) -> Select[tuple[M]]:
         """`base()` loading only these columns, beside what paging, the audit and the marking
@@ -94,9 +96,8 @@ class ClassifiedRepository(Generic[M]):
         key = (m, view, policy.shape(self.principal, m))
 
         def build() -> Select[Any]:
-            readable = visible_to(self.principal, m, bound=True)
             chosen = (*(getattr(m, c).label(c) for c in columns), *extra)  # a row's names
-            return select(m).where(readable).with_only_columns(*chosen)
+            return self.base(bound=True).with_only_columns(*chosen)
 
         return _built(key, build)
 
