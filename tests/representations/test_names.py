@@ -3,8 +3,12 @@ a list shows is the one the item alone shows, under the same rule: a person's na
 while the person is active in an active agency, otherwise "(former member)", an unknown
 person too; a partner system by its name; an agency by its current name."""
 
+import uuid
 from typing import Any
 
+import pytest
+
+from oversight.bulletins.models import Bulletin
 from tests.support.bulletins import API as BULLETINS
 from tests.support.bulletins import create, publish
 from tests.support.meetings import ACTIONS, MEETINGS, create_action, create_meeting
@@ -49,3 +53,40 @@ def test_listed_names_follow_the_people_and_agencies_as_they_are_now(client, db,
     assert listed["assignee"]["display_name"] == FORMER  # their agency is suspended
     assert listed["owner_agency"]["id"] == str(other.id)
     assert _listed(client, MEETINGS, h, meeting["id"])["chair"]["display_name"] == FORMER
+
+
+@pytest.mark.parametrize(
+    ("holder", "active", "home_active"),
+    [
+        (h, a, ha)
+        for h in ("user", "system", "nobody")
+        for a in (True, False)
+        for ha in (True, False)
+    ],
+)
+def test_a_listed_author_is_named_under_the_one_rule(
+    client, db, factory, auth, holder, active, home_active
+):
+    """The names a list reads with its rows follow the rule of the item read alone: a person
+    (a user or a partner system) by name only while active in an active agency; someone the
+    service does not know (an id written around it) as a former member."""
+    home = factory.agency()
+    editor = factory.user(home, roles=["editor"])
+    writer: Any = {
+        "user": factory.user(home, roles=["editor"], display_name="Owen Price"),
+        "system": factory.service_account(home, scopes=["bulletins:read", "bulletins:write"]),
+        "nobody": editor,
+    }[holder]
+    bulletin = publish(client, auth(editor), create(client, auth(writer), tlp="GREEN"))
+    if holder == "nobody":
+        unknown = uuid.uuid4()
+        db.get(Bulletin, uuid.UUID(bulletin["id"])).author_id = unknown
+    writer.is_active = active
+    home.status = "active" if home_active else "suspended"
+    db.commit()
+    reader = factory.user()
+    author = _listed(client, BULLETINS, auth(reader), bulletin["id"])["author"]
+    named = getattr(writer, "display_name", None) or getattr(writer, "name", None)
+    shown = named if holder != "nobody" and active and home_active else FORMER
+    assert author["display_name"] == shown
+    assert author["id"] == (str(unknown) if holder == "nobody" else str(writer.id))

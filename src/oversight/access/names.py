@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from oversight.access.classification import TLP
-from oversight.accounts.names import Names, lookup
+from oversight.accounts.names import Names, as_uuid, lookup
 from oversight.auth.principal import Principal
 
 # Output field -> the id column it names, for every representation that has them.
@@ -55,19 +55,26 @@ def live(
     read: type[BaseModel],
     extra: Callable[[Any], dict[str, Any]] | None = None,
     inner: Inner | None = None,
+    known: Names | None = None,
 ) -> list[dict[str, Any]]:
     """What `read` shows of each item that is not the item's own columns: the names beside
     its ids (and `inner`'s), the recipients as `principal` may see them, and `extra`'s
-    fields."""
-    fields = read.model_fields
-    agency_refs = {out: src for out, src in AGENCY_REFS.items() if out in fields}
-    person_refs = {out: src for out, src in PERSON_REFS.items() if out in fields}
+    fields. `known`: the names of the items' own ids, read with them (`accounts.names.
+    joined`); only `inner`'s agencies not among them are looked up."""
+    agency_refs, person_refs = refs(read)
     inner_ids = (a for i in items for a in inner.agency_ids(i)) if inner else ()
-    names = lookup(
-        session,
-        chain((getattr(i, src, None) for i in items for src in agency_refs.values()), inner_ids),
-        (getattr(i, src, None) for i in items for src in person_refs.values()),
-    )
+    if known is None:
+        names = lookup(
+            session,
+            chain((getattr(i, s, None) for i in items for s in agency_refs.values()), inner_ids),
+            (getattr(i, src, None) for i in items for src in person_refs.values()),
+        )
+    else:
+        names = known
+        wanted = {as_uuid(a) for a in inner_ids if a is not None} - known.agencies.keys()
+        if wanted:
+            names.agencies |= lookup(session, wanted, ()).agencies
+    fields = read.model_fields
     seen = recipients_seen(principal) if principal and "shared_with_you" in fields else None
     shown = []
     for item in items:
@@ -81,6 +88,15 @@ def live(
             data |= extra(item)
         shown.append(data)
     return shown
+
+
+def refs(read: type[BaseModel]) -> tuple[dict[str, str], dict[str, str]]:
+    """The agency and person fields `read` shows, each by the id column it names."""
+    fields = read.model_fields
+    return (
+        {out: src for out, src in AGENCY_REFS.items() if out in fields},
+        {out: src for out, src in PERSON_REFS.items() if out in fields},
+    )
 
 
 def live_fields(read: type[BaseModel], extra: Sequence[str] = ()) -> frozenset[str]:

@@ -7,13 +7,14 @@ recorded in the audit trail here, the only place they happen.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 
 from oversight.access import policy
+from oversight.access.built import built, key_of, read_as_page
 from oversight.access.classification import AUDITED_READS, TLP
 from oversight.access.models import Classified
 from oversight.access.policy import public_clause, visible_to
@@ -25,21 +26,6 @@ from oversight.db.keyset import Key, PageSlice, bounds, cut, keyset, ordered
 from oversight.errors import NotFound
 
 M = TypeVar("M", bound=Classified)
-
-# Page statements built once for every reader of one shape (`policy.shape`), their reader
-# bound when they run (`policy.reader`): building one per request cost more than running it
-# (docs/architecture.md, "The read path at the limit"). By key, and the key of each by the
-# id of the statement, which the dict keeps alive (so no other object can take that id).
-_BUILT: dict[tuple[Any, ...], Select[Any]] = {}
-_KEY_OF: dict[int, tuple[Any, ...]] = {}
-
-
-def _built(key: tuple[Any, ...], build: Callable[[], Select[Any]]) -> Select[Any]:
-    stmt = _BUILT.get(key)
-    if stmt is None:
-        stmt = _BUILT.setdefault(key, build())  # a racing thread's copy is simply dropped
-        _KEY_OF[id(stmt)] = key
-    return stmt
 
 
 class PublicRepository(Generic[M]):
@@ -88,18 +74,27 @@ class ClassifiedRepository(Generic[M]):
         kept = (m.id, m.created_at, m.tlp, m.protective_marking, *columns)
         return self.base().options(load_only(*kept, raiseload=True))
 
-    def loading(self, view: str, columns: Sequence[str], *extra: Any) -> Select[Any]:
-        """`base()` selecting only these columns (and `extra` expressions), as rows rather
-        than instances: a page served from stored representations. Built once per `view`
-        (whose columns never change) and reader shape, its reader bound by `page`."""
+    def loading(
+        self,
+        view: str,
+        columns: Sequence[str],
+        *extra: Any,
+        joins: Sequence[tuple[Any, Any]] = (),
+    ) -> Select[Any]:
+        """`base()` selecting only these columns and `extra` expressions (also of what `joins`
+        joins outer to each row), as rows: a page served from stored representations. Built
+        once per `view` (its columns never change) and reader shape; `page` binds the reader."""
         m: Any = self.model
         key = (m, view, policy.shape(self.principal, m))
 
         def build() -> Select[Any]:
-            chosen = (*(getattr(m, c).label(c) for c in columns), *extra)  # a row's names
-            return self.base(bound=True).with_only_columns(*chosen)
+            chosen = (*(read_as_page(getattr(m, c)).label(c) for c in columns), *extra)
+            stmt = self.base(bound=True).with_only_columns(*chosen)
+            for target, onclause in joins:
+                stmt = stmt.join_from(m, target, onclause, isouter=True)
+            return stmt
 
-        return _built(key, build)
+        return built(key, build)
 
     def items(self, ids: Iterable[uuid.UUID]) -> list[M]:
         """These items in full, if the principal reads them (reads already on the record)."""
@@ -146,8 +141,8 @@ class ClassifiedRepository(Generic[M]):
         `loading`), its classified reads recorded, and the key the next page starts after."""
         query = stmt if stmt is not None else self.base()
         keys = keys or [self.model.created_at, self.model.id]  # type: ignore[attr-defined]
-        built = _KEY_OF.get(id(query))
-        if built is None or filters:
+        root = key_of(query)
+        if root is None or filters:
             rows, last = keyset(
                 self.session,
                 query.where(*filters),
@@ -158,9 +153,9 @@ class ClassifiedRepository(Generic[M]):
             )
         else:  # a statement built once, in its order once too
             after = page.after is not None
-            key = (*built, tuple(k.key for k in keys), after, descending)
+            key = (*root, tuple(k.key for k in keys), after, descending)
             values = bounds(page, keys) | self.reader()
-            paged = _built(key, lambda: ordered(query, keys, after=after, descending=descending))
+            paged = built(key, lambda: ordered(query, keys, after=after, descending=descending))
             # Rows of columns, so the connection runs it as it is (the session's ORM layer
             # around it cost about a tenth of a page); what is pending is written first.
             self.session.flush()

@@ -7,7 +7,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from pydantic_core import from_json
+from sqlalchemy import JSON, DateTime, MetaData, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -67,6 +68,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+class JSONRead(TypeDecorator[Any]):
+    """A JSON document read as text and parsed by pydantic-core: what a page reads of many
+    rows (`cast(column, JSONRead())`), where the drivers' standard-library parsing of each
+    small document cost a page about 6 % (docs/architecture.md, "The read path at the
+    limit")."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else from_json(value)
 
 
 class Base(DeclarativeBase):

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
 from oversight.access import names
@@ -40,8 +41,10 @@ def shown_minutes(
 def _derived(
     session: Session, principal: Principal, meetings: Sequence[Any]
 ) -> Callable[[Any], dict[str, Any]]:
-    """The minutes each meeting's reader may read (one query for the page)."""
-    versions = MeetingRepository(session, principal).latest_minutes([m.id for m in meetings])
+    """The minutes each meeting's reader may read (one query for the page, none when no
+    meeting of a page's rows has minutes: `HAS_MINUTES`)."""
+    with_minutes = [m.id for m in meetings if getattr(m, "has_minutes", True)]
+    versions = MeetingRepository(session, principal).latest_minutes(with_minutes)
 
     def derived(meeting: Any) -> dict[str, Any]:
         shown = shown_minutes(principal, meeting, versions.get(meeting.id, []))
@@ -73,6 +76,10 @@ def summaries(
     return names.present(session, principal, meetings, MeetingRead, derived, ATTENDANCE)
 
 
+# Whether a meeting has minutes, read with a page's rows: meetings still to be held have
+# none, and a page of them needs no statement for its minutes.
+HAS_MINUTES = exists().where(MeetingMinutes.meeting_id == Meeting.id).label("has_minutes")
+
 # Lists serve meetings from their stored representations (`representations`); the minutes
 # (a draft only for some readers, versioned apart from the meeting) and attendance are live.
 REPRESENTED = store.register(
@@ -84,6 +91,7 @@ REPRESENTED = store.register(
     derive=_derived,
     present=summaries,
     inner=ATTENDANCE,
+    computed=(HAS_MINUTES,),
 )
 
 

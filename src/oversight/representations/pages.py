@@ -17,8 +17,9 @@ from pydantic_core import to_json
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from oversight.access.names import live
+from oversight.access.names import live, refs
 from oversight.access.repository import ClassifiedRepository
+from oversight.accounts.names import Joined, joined
 from oversight.auth.principal import Principal
 from oversight.representations.models import StoredRepresentation
 from oversight.representations.store import Kind
@@ -28,7 +29,16 @@ def loading(repository: ClassifiedRepository[Any], kind: Kind) -> Select[Any]:
     """The repository's base query selecting what a page of `kind` needs, as rows: the
     columns its live fields come from, and the stored representation of each item's current
     version (`stored_body`, null when it has none)."""
-    return repository.loading(kind.resource, kind.columns, _stored_body(kind))
+    named = _named(kind)
+    extra = (_stored_body(kind), *kind.computed, *named.columns)
+    return repository.loading(kind.resource, kind.columns, *extra, joins=named.joins)
+
+
+@cache
+def _named(kind: Kind) -> Joined:
+    """The names beside a page's ids, read with its rows: no lookup of their own."""
+    agency_refs, person_refs = refs(kind.read)
+    return joined(kind.model, agency_refs.values(), person_refs.values())
 
 
 @cache
@@ -51,11 +61,12 @@ def items_json(
     extra = kind.derive(session, principal, rows) if kind.derive is not None else None
     bodies = {r.id: r.stored_body for r in rows if r.stored_body is not None}
     kept = [r for r in rows if r.id in bodies]
+    known = _named(kind).names(kept)
     order = kind.live_schema.model_fields  # the live fields, in the read schema's order
     shown = {
         r.id: _joined(bodies[r.id], to_json({f: d.get(f) for f in order}).decode())
         for r, d in zip(
-            kept, live(session, principal, kept, kind.read, extra, kind.inner), strict=True
+            kept, live(session, principal, kept, kind.read, extra, kind.inner, known), strict=True
         )
     }
     missing = [r.id for r in rows if r.id not in bodies]

@@ -60,6 +60,8 @@ class Kind:
     present: Present
     derive: Derive | None = None
     inner: Inner | None = None
+    # Expressions a page selects beside the columns, each labelled (what `derive` reads).
+    computed: tuple[Any, ...] = ()
 
     def body(self, item: Any) -> str:
         data = {name: getattr(item, name) for name in self.stored.model_fields}
@@ -95,11 +97,12 @@ def register(
     present: Present,
     derive: Derive | None = None,
     inner: Inner | None = None,
+    computed: Iterable[Any] = (),
 ) -> Kind:
     """Lists of `model` serve `read` from stored representations: `live` are the fields its
     presenter adds for a reader (beside the names and recipients every presenter adds), and
     `needs` the columns it computes them from (beside the classification and named ids);
-    `derive`, `present` and `inner` as `Kind` holds them."""
+    `derive`, `present`, `inner` and `computed` as `Kind` holds them."""
     shown = live_fields(read, tuple(live))
     kept = [n for n in read.model_fields if n not in shown]
     refs = {**AGENCY_REFS, **PERSON_REFS}
@@ -115,6 +118,7 @@ def register(
         derive=derive,
         present=present,
         inner=inner,
+        computed=tuple(computed),
     )
     KINDS[model] = kind
     return kind
