@@ -146,3 +146,27 @@ def test_an_item_without_its_representation_is_listed_in_full(client, factory, a
     assert refresh(db) == 0
     assert _stored(db, gone["id"]).version == gone["version"]
     assert _listed(client, h) == listed
+
+
+def test_refresh_stores_every_missing_or_stale_one_batch_after_batch(client, factory, auth, db):
+    """Batches of two over twelve bulletins, every third missing and every fourth stale (one
+    both): each stored once, whichever batch it falls in, and nothing else rewritten."""
+    editor = factory.user(roles=["editor"])
+    h = auth(editor)
+    made = [create(client, h, title=f"Unpatched Office 365, tenant {n}") for n in range(12)]
+    ids = sorted(uuid.UUID(b["id"]) for b in made)
+    t = StoredRepresentation
+    missing = set(ids[::3])
+    stale = set(ids[::4]) - missing
+    db.execute(delete(t).where(t.item_id.in_(missing)))
+    db.execute(update(t).where(t.item_id.in_(stale)).values(version=0, body='"id":"forged"'))
+    db.commit()
+    kept = {r.item_id: r.body for r in db.scalars(select(t).where(t.item_id.in_(ids)))}
+    assert refresh(db, batch=2) == len(missing | stale)
+    db.commit()
+    assert refresh(db, batch=2) == 0
+    db.expire_all()
+    now = {r.item_id: (r.version, r.body) for r in db.scalars(select(t).where(t.item_id.in_(ids)))}
+    assert set(now) == set(ids)
+    assert all(now[i][0] == 1 and "forged" not in now[i][1] for i in ids)
+    assert all(now[i][1] == kept[i] for i in set(ids) - missing - stale)

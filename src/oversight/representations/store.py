@@ -154,20 +154,29 @@ def install(session_class: type[Session] = Session) -> None:
 def refresh(session: Session, batch: int = 500) -> int:
     """Store the representation of every registered item that has none of its current
     version (items written before representations existed, or around the ORM); returns how
-    many were written."""
-    t = StoredRepresentation
+    many were written. Each batch bounds both sides by the last id of the one before, so a
+    pass reads each index once however much is missing (unbounded, PostgreSQL's anti-join
+    read the stored ones from the start for every batch)."""
     written = 0
     for kind in KINDS.values():
         m: Any = kind.model
-        current = exists().where(t.item_id == m.id, t.version == m.version)
         upkeep = Upkeep(session, m)
         after: uuid.UUID | None = None
-        while items := upkeep.batch(~current, *([m.id > after] if after else []), limit=batch):
+        while items := upkeep.batch(*_missing(m, after), limit=batch):
             upsert(session.connection(), [kind.row(i) for i in items])
             written += len(items)
             after = items[-1].id
             session.expunge_all()
     return written
+
+
+def _missing(m: Any, after: uuid.UUID | None) -> list[Any]:
+    """Items of `m` (after the id `after`) without a representation of their version."""
+    t = StoredRepresentation
+    if after is None:
+        return [~exists().where(t.item_id == m.id, t.version == m.version)]
+    stored = exists().where(t.item_id == m.id, t.version == m.version, t.item_id > after)
+    return [m.id > after, ~stored]
 
 
 def refresh_database(engine: Engine) -> int:
