@@ -447,6 +447,7 @@ def serve(port: int) -> None:
     import uvicorn
     from fastapi import Query
 
+    from oversight.access.names import present
     from oversight.bulletins.schemas import BulletinRead
     from oversight.main import create_app, prepare_worker
     from oversight.web.paging import Page
@@ -464,7 +465,9 @@ def serve(port: int) -> None:
             .order_by(Bulletin.created_at.desc(), Bulletin.id.desc())
         )
         rows = session.scalars(stmt).all()
-        return Page[BulletinRead](items=[BulletinRead.model_validate(r) for r in rows])
+        # The names beside ids as a product page shows them; nobody in particular reads.
+        unnamed = lambda _: {"shared_with_you": False}  # noqa: E731
+        return Page[BulletinRead](items=present(session, None, rows, BulletinRead, unnamed))
 
     prepare_worker(app)  # as oversight.asgi does for `oversight serve`
     uvicorn.run(
